@@ -1,0 +1,3 @@
+export * from './queues';
+export * from './payload';
+export * from './sync.contract';
