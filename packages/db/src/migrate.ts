@@ -9,7 +9,8 @@ const MIGRATION_LOCK_ID = 736_482_019;
  * (compose restarts, a k8s Job retried) never race: TypeORM itself takes no lock.
  */
 export async function runMigrations(url: string): Promise<string[]> {
-  const ds = createDataSource({ url, poolSize: 1, applicationName: 'trustsync-migrate' });
+  // Two connections: one holds the advisory lock, the other runs the migrations.
+  const ds = createDataSource({ url, poolSize: 2, applicationName: 'trustsync-migrate' });
   await ds.initialize();
   try {
     return await withAdvisoryLock(ds, async () => (await ds.runMigrations({ transaction: 'all' })).map((m) => m.name));

@@ -1,0 +1,167 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SecretBox } from '@trustsync/core';
+import { ensureDatabase, runMigrations } from '@trustsync/db';
+import { ensurePostgres, ensureRedis } from './local-services';
+import { startChild, stopChildren, waitForHttp, type Child } from './processes';
+
+/**
+ * `npm start`: the whole of TrustSync on one machine. Finds or starts Postgres and Redis,
+ * migrates, starts the vendor sandbox, the API and the sync worker(s), creates a Kandji
+ * integration pointed at the sandbox if there is none, runs a full sync, prints what it synced
+ * and where to look, then keeps running until Ctrl-C (or exits, with TRUSTSYNC_DEMO_EXIT=1).
+ */
+
+const ROOT = resolve(__dirname, '..');
+const DATA = join(ROOT, '.data');
+const env = process.env;
+const API_PORT = Number(env.PORT ?? 8000);
+const SANDBOX_PORT = Number(env.SANDBOX_PORT ?? 9100);
+const API = `http://127.0.0.1:${API_PORT}`;
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/** A secret key for this machine's demo, made once and kept under `.data` (git-ignored). */
+function demoSecretKeysFile(): string {
+  const file = join(DATA, 'secret-keys');
+  if (!existsSync(file)) writeFileSync(file, `demo1:${SecretBox.generateKey()}\n`, { mode: 0o600 });
+  return file;
+}
+
+async function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const keyFile = join(DATA, 'admin-api-key');
+  if (existsSync(keyFile)) headers.authorization = `Bearer ${readFileSync(keyFile, 'utf8').trim()}`;
+  const res = await fetch(`${API}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+interface SyncView {
+  id: string;
+  status: string;
+  duration_ms: number | null;
+  items_processed: number;
+  items_created: number;
+  items_updated: number;
+  items_unchanged: number;
+  items_deleted: number;
+  items_failed: number;
+  entity_counts: Record<string, Record<string, number>>;
+  error_message: string | null;
+}
+
+async function ensureKandjiIntegration(sandboxUrl: string): Promise<string> {
+  const list = await api<{ items: Array<{ id: string; name: string }> }>('GET', '/api/v1/integrations?integration_type=kandji');
+  const found = list.body.items?.find((i) => i.name === 'Kandji (sandbox)');
+  if (found) return found.id;
+  const created = await api<{ id: string; error?: { message: string } }>('POST', '/api/v1/integrations', {
+    name: 'Kandji (sandbox)',
+    integration_type: 'kandji',
+    description: 'Kandji MDM tenant simulated by the vendor sandbox',
+    endpoint: `${sandboxUrl}/kandji`,
+    api_version: 'v1',
+    auth_type: 'bearer',
+    credentials: { api_key: 'sandbox-kandji-token' },
+    sync_enabled: true,
+    sync_interval_minutes: 60,
+    sync_devices: true,
+    sync_users: true,
+    sync_policies: true,
+    push_compliance: true,
+    features: ['device_sync', 'compliance_push'],
+  });
+  if (created.status !== 201) throw new Error(`creating the Kandji integration failed: ${created.status} ${JSON.stringify(created.body)}`);
+  return created.body.id;
+}
+
+async function runSync(integrationId: string): Promise<SyncView> {
+  const trigger = await api<{ sync_id: string; coalesced: boolean }>('POST', `/api/v1/integrations/${integrationId}/sync?sync_type=full`);
+  if (trigger.status !== 202) throw new Error(`sync trigger answered ${trigger.status}: ${JSON.stringify(trigger.body)}`);
+  const syncId = trigger.body.sync_id;
+  const end = Date.now() + 10 * 60_000;
+  while (Date.now() < end) {
+    const s = await api<SyncView>('GET', `/api/v1/syncs/${syncId}`);
+    if (s.status === 200 && !['pending', 'in_progress'].includes(s.body.status)) return s.body;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`sync ${syncId} did not finish within 10 minutes`);
+}
+
+async function main(): Promise<void> {
+  mkdirSync(DATA, { recursive: true });
+  const logDir = join(DATA, 'logs');
+  say('TrustSync demo: starting Postgres, Redis, the vendor sandbox, the API and the sync worker…');
+  const pg = await ensurePostgres(DATA, env);
+  const redis = await ensureRedis(DATA, env);
+  say(`  Postgres  ${pg.startedHere ? 'embedded, data in .data/postgres' : 'from DATABASE_URL'}`);
+  say(`  Redis     ${redis.url}${redis.startedHere ? ' (started here, AOF in .data/redis)' : ''}`);
+  await ensureDatabase(pg.url);
+  await runMigrations(pg.url);
+
+  const childEnv: NodeJS.ProcessEnv = {
+    ...env,
+    DATABASE_URL: pg.url,
+    REDIS_URL: redis.url,
+    TRUSTSYNC_SECRET_KEYS_FILE: env.TRUSTSYNC_SECRET_KEYS_FILE ?? demoSecretKeysFile(),
+    TRUSTSYNC_MODE: env.TRUSTSYNC_MODE ?? 'development',
+    TRUSTSYNC_ALLOW_PRIVATE_ENDPOINTS: env.TRUSTSYNC_ALLOW_PRIVATE_ENDPOINTS ?? 'true',
+    TRUSTSYNC_ADMIN_KEY_FILE: join(DATA, 'admin-api-key'),
+    PORT: String(API_PORT),
+  };
+  const children: Child[] = [];
+  const shutdown = async (): Promise<void> => {
+    await stopChildren(children);
+    await redis.stop();
+    await pg.stop();
+  };
+  try {
+    const sandbox = startChild('vendor-sandbox', join(ROOT, 'services/vendor-sandbox/dist/main.js'), { ...childEnv, SANDBOX_PORT: String(SANDBOX_PORT) }, logDir);
+    children.push(sandbox);
+    const sandboxUrl = `http://127.0.0.1:${SANDBOX_PORT}`;
+    await waitForHttp(`${sandboxUrl}/_sandbox`, 20_000, sandbox);
+    const apiChild = startChild('api', join(ROOT, 'services/api/dist/main.js'), childEnv, logDir);
+    children.push(apiChild);
+    const workers = Number(env.SYNC_WORKERS ?? 1);
+    for (let i = 0; i < workers; i++) children.push(startChild(`sync-worker-${i + 1}`, join(ROOT, 'services/sync-worker/dist/main.js'), childEnv, logDir));
+    await waitForHttp(`${API}/readyz`, 30_000, apiChild);
+    say(`  API       ${API}  (logs in .data/logs/)`);
+
+    const integrationId = await ensureKandjiIntegration(sandboxUrl);
+    say(`\nKandji integration ${integrationId} → ${sandboxUrl}/kandji. Running a full sync…`);
+    const sync = await runSync(integrationId);
+    say(`\nSync ${sync.id}: ${sync.status} in ${((sync.duration_ms ?? 0) / 1000).toFixed(1)} s`);
+    say(`  items: ${sync.items_processed} processed, ${sync.items_created} created, ${sync.items_updated} updated, ${sync.items_unchanged} unchanged, ${sync.items_deleted} deleted, ${sync.items_failed} failed`);
+    for (const [entity, c] of Object.entries(sync.entity_counts ?? {})) {
+      say(`  ${entity.padEnd(15)} ${c.processed} processed, ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged`);
+    }
+    if (sync.error_message) say(`  error: ${sync.error_message}`);
+    const devices = await api<{ total: number }>('GET', '/api/v1/devices?page_size=1');
+    say(`\nPlatform devices: ${devices.body.total}. Where to look:`);
+    say(`  curl ${API}/api/v1/integrations/${integrationId}/syncs`);
+    say(`  curl '${API}/api/v1/devices?page_size=5'`);
+    say(`  curl ${API}/api/v1/integrations/statistics`);
+    if (sync.status !== 'completed') process.exitCode = 1;
+
+    if (env.TRUSTSYNC_DEMO_EXIT === '1' || process.argv.includes('--exit')) {
+      await shutdown();
+      return;
+    }
+    say('\nTrustSync keeps running; press Ctrl-C to stop.');
+    await new Promise<void>((resolveStop) => {
+      process.once('SIGINT', () => resolveStop());
+      process.once('SIGTERM', () => resolveStop());
+    });
+    await shutdown();
+  } catch (err) {
+    await shutdown().catch(() => undefined);
+    throw err;
+  }
+}
+
+main().catch((err) => {
+  console.error(`\nTrustSync demo failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,186 @@
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import type { DataSource } from 'typeorm';
+import type { Logger, SecretBox } from '@trustsync/core';
+import { ConnectorError, createConnector, type ConnectorFactory, type StreamEntity, type StreamSpec, type SyncType, type TokenCache } from '@trustsync/connectors';
+import {
+  IntegrationEntity,
+  SyncStore,
+  beginSyncRun,
+  finishSyncRun,
+  lastCompletedSyncStart,
+  openCredentials,
+  toIntegrationView,
+  type HealthVerdict,
+  type SyncProgress,
+} from '@trustsync/db';
+import { SyncJobData, validatePayload } from '@trustsync/queue';
+import { prefetch } from './prefetch';
+import type { RateGates } from './rate-gates';
+
+/** What the processor needs from its composition root. */
+export interface SyncProcessorDeps {
+  dataSource: DataSource;
+  secretBox: SecretBox;
+  gates: RateGates;
+  tokenCache: TokenCache;
+  logger: Logger;
+  maxInCallRetryWaitMs: number;
+  /** Builds connectors; the vendor registry unless a test scripts one. */
+  connectorFactory?: ConnectorFactory;
+  /** Called after each committed page (metrics, tests). */
+  onPage?: (info: { integrationId: string; stream: string; records: number }) => void;
+}
+
+/** A sync job's result, kept on the completed job for Bull Board. */
+export interface SyncJobResult {
+  syncId: string;
+  outcome: 'completed' | 'skipped';
+  totals?: SyncProgress['totals'];
+}
+
+/** Which integration switch turns a stream's entity on. */
+const SWITCH: Record<StreamEntity, keyof Pick<IntegrationEntity, 'syncDevices' | 'syncUsers' | 'syncPolicies' | 'syncEvents'>> = {
+  device: 'syncDevices',
+  device_posture: 'syncDevices',
+  user: 'syncUsers',
+  policy: 'syncPolicies',
+  detection: 'syncEvents',
+};
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The health an integration gets from a failed sync: auth problems make it unhealthy, others degraded. */
+function healthAfterFailure(err: unknown): HealthVerdict {
+  const at = new Date().toISOString();
+  if (err instanceof ConnectorError && (err.kind === 'auth' || err.kind === 'forbidden')) {
+    return { status: 'unhealthy', reason: `${err.status ?? err.kind} from ${err.vendor} at ${at}: ${err.kind === 'auth' ? 'credentials rejected' : 'permission missing'} (${err.message})` };
+  }
+  return { status: 'degraded', reason: `last sync failed at ${at}: ${describe(err)}` };
+}
+
+/**
+ * Runs one sync job: claims the sync row, streams every page of every wanted stream from the
+ * connector into Postgres (one transaction per page, checkpointed, so a killed job resumes on
+ * any worker after its last committed page), marks vanished entities deleted after a
+ * successful full sync, and records the outcome on the sync and its integration.
+ *
+ * Failures steer the queue: auth/forbidden/rejected end the job for good (the integration turns
+ * unhealthy); a 429 moves the job back to delayed until the vendor's reset without using an
+ * attempt; anything else is retried with backoff, and the last attempt records the sync as failed
+ * (or partial when pages were committed). Nothing is deleted by a sync that did not complete.
+ */
+export function createSyncProcessor(deps: SyncProcessorDeps) {
+  const store = new SyncStore(deps.dataSource);
+
+  return async function processSync(job: Job, token?: string): Promise<SyncJobResult> {
+    let data: SyncJobData;
+    try {
+      data = await validatePayload(SyncJobData, job.data);
+    } catch (err) {
+      throw new UnrecoverableError(`invalid sync job payload: ${describe(err)}`);
+    }
+    const log = deps.logger.child({ jobId: job.id, syncId: data.syncId, integrationId: data.integrationId });
+    const run = await beginSyncRun(deps.dataSource, data.syncId);
+    if (!run) {
+      log.info('sync already finished; nothing to do');
+      return { syncId: data.syncId, outcome: 'skipped' };
+    }
+    let progress = run.progress;
+    const resumed = Object.keys(progress.checkpoint).length > 0;
+    const integration = await deps.dataSource.getRepository(IntegrationEntity).findOneBy({ id: data.integrationId });
+    if (!integration || !integration.enabled) {
+      await finishSyncRun(deps.dataSource, {
+        syncId: data.syncId,
+        integrationId: data.integrationId,
+        outcome: 'failed',
+        errorMessage: integration ? 'integration is disabled' : 'integration no longer exists',
+        health: { status: 'degraded', reason: 'sync requested while disabled' },
+      }).catch(() => undefined);
+      return { syncId: data.syncId, outcome: 'skipped' };
+    }
+
+    try {
+      const connector = (deps.connectorFactory ?? createConnector)({
+        integration: toIntegrationView(integration),
+        credentials: openCredentials(integration, deps.secretBox),
+        gate: deps.gates.for(integration),
+        logger: log,
+        tokenCache: deps.tokenCache,
+        now: () => new Date(),
+      });
+      const syncType = data.syncType as SyncType;
+      const since = syncType === 'incremental' ? await lastCompletedSyncStart(deps.dataSource, integration.id) : null;
+      const streams = connector.streams({ syncType, since }).filter((s) => integration[SWITCH[s.entity]]);
+      log.info(resumed ? 'sync resumed from checkpoint' : 'sync started', { syncType, streams: streams.map((s) => s.name), checkpoint: resumed ? progress.checkpoint : undefined });
+
+      try {
+        for (const stream of streams) await runStream(stream, syncType);
+      } finally {
+        await connector.close?.();
+      }
+
+      // Deletion is decided only here, after every stream completed; a full sync that lists
+      // records from a complete stream is the only evidence that the others are gone.
+      const complete = syncType === 'full' ? streams.filter((s) => s.complete).map((s) => s.entity) : [];
+      const deleted = await store.markUnseenDeleted(integration.id, data.syncId, complete as Array<Exclude<StreamEntity, never>>);
+      await finishSyncRun(deps.dataSource, { syncId: data.syncId, integrationId: integration.id, outcome: 'completed', deleted, health: { status: 'healthy', reason: null } });
+      await store.clearSeen(data.syncId);
+      const totals = { ...progress.totals, deleted: Object.values(deleted).reduce((a, b) => a + b, 0) };
+      log.info('sync completed', { syncType, ...totals, entity_counts: progress.entityCounts });
+      return { syncId: data.syncId, outcome: 'completed', totals };
+    } catch (err) {
+      return handleFailure(err);
+    }
+
+    // Advances `progress` page by page, so a failure mid-stream still knows what was committed.
+    async function runStream(stream: StreamSpec, syncType: SyncType): Promise<void> {
+      const saved = progress.checkpoint[stream.name];
+      if (saved?.done) return;
+      const trackSeen = syncType === 'full' && stream.complete;
+      let pages = 0;
+      for await (const page of prefetch(stream.pages(saved?.cursor ?? null))) {
+        const written = await store.writePage(
+          { integrationId: data.integrationId, syncId: data.syncId, entity: stream.entity, records: page.records, trackSeen },
+          progress,
+          stream.name,
+          page.nextCursor,
+        );
+        progress = written.progress;
+        pages++;
+        deps.onPage?.({ integrationId: data.integrationId, stream: stream.name, records: page.records.length });
+        if (page.nextCursor === null) break;
+      }
+      if (pages === 0 || !progress.checkpoint[stream.name]?.done) progress = await store.finishStream(data.syncId, progress, stream.name);
+    }
+
+    async function handleFailure(err: unknown): Promise<never> {
+      if (err instanceof ConnectorError && err.kind === 'rate_limited') {
+        const until = err.retryAt ?? new Date(Date.now() + 60_000);
+        log.warn('vendor rate limit: sync delayed until the vendor resets', { retryAt: until.toISOString() });
+        if (token) {
+          await job.moveToDelayed(until.getTime(), token);
+          throw new DelayedError();
+        }
+      }
+      const permanent = err instanceof ConnectorError && ['auth', 'forbidden', 'rejected', 'unsupported'].includes(err.kind);
+      const lastAttempt = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      log.warn('sync attempt failed', { err, permanent, lastAttempt, attempt: job.attemptsMade + 1 });
+      if (lastAttempt) {
+        const committed = progress.totals.processed > 0;
+        await finishSyncRun(deps.dataSource, {
+          syncId: data.syncId,
+          integrationId: data.integrationId,
+          outcome: committed ? 'partial' : 'failed',
+          errorMessage: describe(err),
+          errorDetails: err instanceof ConnectorError ? { kind: err.kind, vendor: err.vendor, status: err.status ?? null, retry_at: err.retryAt?.toISOString() ?? null } : { kind: 'internal' },
+          health: healthAfterFailure(err),
+        });
+        await store.clearSeen(data.syncId);
+      }
+      if (permanent) throw new UnrecoverableError(describe(err));
+      throw err;
+    }
+  };
+}
