@@ -31,4 +31,5 @@ module.exports = {
   },
   transformIgnorePatterns: [`/node_modules/(?!(${esmDeps.join('|')})/)`],
   testTimeout: 60_000,
+  reporters: ['default', '<rootDir>/jest.summary-reporter.js'],
 };

@@ -38,6 +38,9 @@ export interface SyncJobResult {
   totals?: SyncProgress['totals'];
 }
 
+/** A stream that created this many rows refreshes planner statistics before the next one runs. */
+const ANALYZE_AFTER_CREATED = 5000;
+
 /** Which integration switch turns a stream's entity on. */
 const SWITCH: Record<StreamEntity, keyof Pick<IntegrationEntity, 'syncDevices' | 'syncUsers' | 'syncPolicies' | 'syncEvents'>> = {
   device: 'syncDevices',
@@ -153,6 +156,7 @@ export function createSyncProcessor(deps: SyncProcessorDeps) {
         if (page.nextCursor === null) break;
       }
       if (pages === 0 || !progress.checkpoint[stream.name]?.done) progress = await store.finishStream(data.syncId, progress, stream.name);
+      if ((progress.entityCounts[stream.entity]?.created ?? 0) >= ANALYZE_AFTER_CREATED) await store.refreshStatistics();
     }
 
     async function handleFailure(err: unknown): Promise<never> {

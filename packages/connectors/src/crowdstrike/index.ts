@@ -1,9 +1,15 @@
-import { ConnectorError, type VendorModule } from '../core';
+import type { VendorModule } from '../core';
+import { CrowdStrikeConnector } from './connector';
+import { crowdstrikeManifest } from './manifest';
+import { CrowdStrikeSettings } from './settings';
+import { crowdstrikeWebhooks } from './webhooks';
 
-// Placeholder until the crowdstrike connector lands: declared, but every call says it is unsupported.
+export { CrowdStrikeConnector } from './connector';
+
+/** The CrowdStrike Falcon vendor module. */
 export const vendor: VendorModule = {
-  manifest: { type: 'crowdstrike', displayName: 'crowdstrike', authTypes: [], capabilities: [], commands: [], defaultRateLimit: { requests: 100, periodSeconds: 60 } },
-  create: () => {
-    throw new ConnectorError('unsupported', 'crowdstrike', 'the crowdstrike connector is not available yet');
-  },
+  manifest: crowdstrikeManifest,
+  create: (ctx) => new CrowdStrikeConnector(ctx),
+  settingsClass: CrowdStrikeSettings,
+  webhooks: crowdstrikeWebhooks,
 };

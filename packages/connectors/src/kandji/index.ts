@@ -1,9 +1,19 @@
-import { ConnectorError, type VendorModule } from '../core';
+import type { VendorModule } from '../core';
+import { KandjiConnector } from './connector';
+import { kandjiManifest } from './manifest';
+import { KandjiSettings } from './settings';
 
-// Placeholder until the Kandji connector lands.
+export { KandjiConnector, KANDJI_PAGE_LIMITS } from './connector';
+export { KandjiClient, kandjiErrorText, kandjiToken } from './client';
+export { KANDJI_ACTIONS, buildKandjiAction, type KandjiVerb } from './commands';
+export { kandjiManifest } from './manifest';
+export * from './mappers';
+export { KandjiSettings, kandjiBaseUrl, parseKandjiSettings, type KandjiLocation, type KandjiRegion, type KandjiHostFamily } from './settings';
+export type * from './api-types';
+
+/** The Kandji (Iru) vendor module: devices, posture, users, blueprints, detections and device actions. */
 export const vendor: VendorModule = {
-  manifest: { type: 'kandji', displayName: 'Kandji', authTypes: ['bearer'], capabilities: [], commands: [], defaultRateLimit: { requests: 10_000, periodSeconds: 3600 } },
-  create: () => {
-    throw new ConnectorError('unsupported', 'kandji', 'the Kandji connector is not available yet');
-  },
+  manifest: kandjiManifest,
+  create: (ctx) => new KandjiConnector(ctx),
+  settingsClass: KandjiSettings,
 };

@@ -1,9 +1,17 @@
-import { ConnectorError, type VendorModule } from '../core';
+import type { VendorModule } from '../core';
+import { OktaConnector } from './connector';
+import { oktaManifest } from './manifest';
+import { OktaSettings } from './settings';
+import { oktaWebhooks } from './webhooks';
 
-// Placeholder until the okta connector lands: declared, but every call says it is unsupported.
+export { OktaConnector } from './connector';
+export { parseLinkHeader } from './link-header';
+export { readOktaRateLimit } from './rate-limit';
+
+/** The Okta vendor module. */
 export const vendor: VendorModule = {
-  manifest: { type: 'okta', displayName: 'okta', authTypes: [], capabilities: [], commands: [], defaultRateLimit: { requests: 100, periodSeconds: 60 } },
-  create: () => {
-    throw new ConnectorError('unsupported', 'okta', 'the okta connector is not available yet');
-  },
+  manifest: oktaManifest,
+  create: (ctx) => new OktaConnector(ctx),
+  settingsClass: OktaSettings,
+  webhooks: oktaWebhooks,
 };

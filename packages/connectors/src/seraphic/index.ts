@@ -1,9 +1,15 @@
-import { ConnectorError, type VendorModule } from '../core';
+import type { VendorModule } from '../core';
+import { SeraphicConnector } from './connector';
+import { manifest } from './manifest';
+import { SeraphicSettings } from './settings';
+import { webhooks } from './webhooks';
 
-// Placeholder until the seraphic connector lands: declared, but every call says it is unsupported.
+/** The Seraphic vendor module (proposed contract: confirm with the vendor before GA). */
 export const vendor: VendorModule = {
-  manifest: { type: 'seraphic', displayName: 'seraphic', authTypes: [], capabilities: [], commands: [], defaultRateLimit: { requests: 100, periodSeconds: 60 } },
-  create: () => {
-    throw new ConnectorError('unsupported', 'seraphic', 'the seraphic connector is not available yet');
-  },
+  manifest,
+  create: (ctx) => new SeraphicConnector(ctx),
+  settingsClass: SeraphicSettings,
+  webhooks,
 };
+
+export { SeraphicConnector } from './connector';

@@ -1,9 +1,16 @@
-import { ConnectorError, type VendorModule } from '../core';
+import type { VendorModule } from '../core';
+import { ZscalerConnector } from './connector';
+import { manifest } from './manifest';
+import { ZscalerSettings } from './settings';
+import { webhooks } from './webhooks';
 
-// Placeholder until the zscaler connector lands: declared, but every call says it is unsupported.
+/** The Zscaler vendor module. */
 export const vendor: VendorModule = {
-  manifest: { type: 'zscaler', displayName: 'zscaler', authTypes: [], capabilities: [], commands: [], defaultRateLimit: { requests: 100, periodSeconds: 60 } },
-  create: () => {
-    throw new ConnectorError('unsupported', 'zscaler', 'the zscaler connector is not available yet');
-  },
+  manifest,
+  create: (ctx) => new ZscalerConnector(ctx),
+  settingsClass: ZscalerSettings,
+  webhooks,
 };
+
+export { obfuscateApiKey } from './obfuscation';
+export { ZscalerConnector } from './connector';

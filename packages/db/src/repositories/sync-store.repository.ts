@@ -207,6 +207,14 @@ export class SyncStore {
     return out;
   }
 
+  /**
+   * Refreshes planner statistics of the tables a sync grows. Called after a stream that created
+   * many rows, so the next stream's joins (posture patches, detections) plan against real sizes.
+   */
+  async refreshStatistics(): Promise<void> {
+    await this.ds.query(`ANALYZE devices, users, policies, detections, integration_mappings, sync_seen_items`);
+  }
+
   /** Forgets the ids a sync saw (after it finished, either way). */
   async clearSeen(syncId: string): Promise<void> {
     await this.ds.query(`DELETE FROM sync_seen_items WHERE sync_id = $1`, [syncId]);
@@ -240,8 +248,14 @@ export class SyncStore {
 
   private async existingMappings(m: EntityManager, integrationId: string, entity: string, ids: string[]): Promise<Map<string, Existing>> {
     const rows: Array<{ external_entity_id: string; platform_entity_id: string; content_hash: string; active: boolean }> = await m.query(
-      `SELECT external_entity_id, platform_entity_id, content_hash, active FROM integration_mappings
-       WHERE integration_id = $1 AND external_entity_type = $2 AND external_entity_id = ANY($3::varchar[])`,
+      // One unique-index probe per id. The LIMIT keeps the planner from flattening this into a
+      // hash join or an index-prefix filter, which it picks while the table's statistics are
+      // stale (a first sync that grows it from empty) and which then reads every mapping per page.
+      `SELECT m.external_entity_id, m.platform_entity_id, m.content_hash, m.active
+       FROM unnest($3::varchar[]) AS x(eid)
+       CROSS JOIN LATERAL (
+         SELECT external_entity_id, platform_entity_id, content_hash, active FROM integration_mappings
+         WHERE integration_id = $1 AND external_entity_type = $2 AND external_entity_id = x.eid LIMIT 1) m`,
       [integrationId, entity, ids],
     );
     return new Map(rows.map((r) => [r.external_entity_id, { externalId: r.external_entity_id, platformId: r.platform_entity_id, hash: r.content_hash, active: r.active }]));
@@ -383,33 +397,31 @@ export class SyncStore {
       ['firewall_enabled', 'firewallEnabled'],
       ['gatekeeper_enabled', 'gatekeeperEnabled'],
     ] as const;
-    const args: unknown[][] = [records.map((r) => r.externalId)];
+    // Resolve platform ids through the mapping index first: joining the mappings inside the
+    // UPDATE lets the planner scan every device once per page.
+    const mapped = await this.existingMappings(m, integrationId, 'device', records.map((r) => r.externalId));
+    const known = records.filter((r) => mapped.has(r.externalId));
+    const args: unknown[][] = [known.map((r) => mapped.get(r.externalId)!.platformId)];
     for (const [, key] of fields) {
-      args.push(records.map((r) => r[key] !== undefined));
-      args.push(records.map((r) => r[key] ?? null));
+      args.push(known.map((r) => r[key] !== undefined));
+      args.push(known.map((r) => r[key] ?? null));
     }
     const sets = fields.map(([col], i) => `${col} = CASE WHEN v.h${i} THEN v.v${i} ELSE d.${col} END`).join(', ');
     const distinct = fields.map(([col], i) => `(v.h${i} AND d.${col} IS DISTINCT FROM v.v${i})`).join(' OR ');
-    const params = ['$2::varchar[]', ...fields.flatMap((_, i) => [`$${3 + i * 2}::bool[]`, `$${4 + i * 2}::bool[]`])];
-    const cols = ['eid', ...fields.flatMap((_, i) => [`h${i}`, `v${i}`])];
-    const matched: Array<{ n: number }> = await m.query(
-      `SELECT count(*)::int AS n FROM integration_mappings WHERE integration_id = $1 AND external_entity_type = 'device' AND external_entity_id = ANY($2::varchar[])`,
-      [integrationId, args[0]],
-    );
-    const updated: Array<{ n: number }> = await m.query(
+    const params = ['$1::varchar[]', ...fields.flatMap((_, i) => [`$${2 + i * 2}::bool[]`, `$${3 + i * 2}::bool[]`])];
+    const cols = ['id', ...fields.flatMap((_, i) => [`h${i}`, `v${i}`])];
+    const updated: Array<{ n: number }> = known.length === 0 ? [{ n: 0 }] : await m.query(
       `WITH u AS (
          UPDATE devices d SET ${sets}, updated_at = now()
          FROM unnest(${params.join(', ')}) AS v(${cols.join(', ')})
-         JOIN integration_mappings mp ON mp.integration_id = $1 AND mp.external_entity_type = 'device' AND mp.external_entity_id = v.eid
-         WHERE d.id = mp.platform_entity_id AND (${distinct})
+         WHERE d.id = v.id AND (${distinct})
          RETURNING 1)
        SELECT count(*)::int AS n FROM u`,
-      [integrationId, ...args],
+      args,
     );
-    const known = Number(matched[0]?.n ?? 0);
     counts.updated = Number(updated[0]?.n ?? 0);
-    counts.unchanged = known - counts.updated;
-    counts.skipped = records.length - known;
+    counts.unchanged = known.length - counts.updated;
+    counts.skipped = records.length - known.length;
     return counts;
   }
 }

@@ -1,0 +1,92 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { IntegrationSyncEntity, requestSync } from '@trustsync/db';
+import { QUEUE_NAMES, createRedis, enqueueSync, openQueue } from '@trustsync/queue';
+
+/** The repository root (bench/dist/.. /..). */
+export const ROOT = resolve(__dirname, '../..');
+
+/** A spawned service of the bench, with its peak resident memory read from /proc. */
+export interface BenchProcess {
+  child: ChildProcess;
+  /** Peak resident set size in MB (VmHWM), 0 where /proc is not available. */
+  peakRssMb(): number;
+  stop(): Promise<void>;
+}
+
+/** Starts `node <script>` with `env`; its output goes to bench/results/<name>.log. */
+export function spawnService(name: string, script: string, env: NodeJS.ProcessEnv): BenchProcess {
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  const child = spawn(process.execPath, [join(ROOT, script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const log: Buffer[] = [];
+  child.stdout?.on('data', (d: Buffer) => log.push(d));
+  child.stderr?.on('data', (d: Buffer) => log.push(d));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  let peak = 0;
+  const readPeak = (): number => {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (m) peak = Math.max(peak, Number(m[1]) / 1024);
+    } catch {
+      // process gone: keep the last reading
+    }
+    return peak;
+  };
+  const sampler = setInterval(readPeak, 250);
+  return {
+    child,
+    peakRssMb: readPeak,
+    stop: async () => {
+      readPeak();
+      clearInterval(sampler);
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+      writeFileSync(join(ROOT, `bench/results/${name}.log`), Buffer.concat(log));
+    },
+  };
+}
+
+/** Waits until `url` answers 200. */
+export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} not ready after ${timeoutMs} ms`);
+}
+
+/** Asks for a sync the way the API does (row, then job) and waits for it to finish. */
+export async function runSyncToEnd(ds: DataSource, redisUrl: string, prefix: string, integrationId: string, syncType = 'full', timeoutMs = 30 * 60_000): Promise<IntegrationSyncEntity> {
+  const redis = createRedis(redisUrl, 'producer');
+  const queue = openQueue(QUEUE_NAMES.sync, redis, prefix);
+  try {
+    const { sync } = await requestSync(ds, { integrationId, syncType, triggeredBy: 'bench' });
+    await enqueueSync(queue, { syncId: sync.id, integrationId, syncType: syncType as 'full' });
+    const repo = ds.getRepository(IntegrationSyncEntity);
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+      const row = await repo.findOneByOrFail({ id: sync.id });
+      if (!['pending', 'in_progress'].includes(row.status)) return row;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`sync ${sync.id} did not finish in time`);
+  } finally {
+    await queue.close();
+    redis.disconnect();
+  }
+}
+
+/** Appends one result object to bench/results/<name>.jsonl and prints it. */
+export function record(name: string, result: Record<string, unknown>): void {
+  const line = JSON.stringify({ at: new Date().toISOString(), ...result });
+  writeFileSync(join(ROOT, `bench/results/${name}.jsonl`), `${line}\n`, { flag: 'a' });
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}

@@ -1,0 +1,85 @@
+import { SecretBox } from '@trustsync/core';
+import { createIntegration } from '@trustsync/db';
+import { TEST_REDIS_URL, createTestDatabase, testQueuePrefix } from '@trustsync/testing';
+import { record, runSyncToEnd, spawnService, waitForHttp } from './harness';
+import { rawUpsertRate } from './raw-upsert';
+
+/**
+ * Sync benchmark: a Kandji sandbox tenant of BENCH_DEVICES devices (default 100,000) pulled
+ * through the real sync worker process into a fresh database; then a re-sync of the unchanged
+ * tenant; then the raw bulk-upsert limit of the same rows on the same Postgres.
+ */
+async function main(): Promise<void> {
+  const devices = Number(process.env.BENCH_DEVICES ?? 100_000);
+  const people = Number(process.env.BENCH_PEOPLE ?? Math.max(100, Math.round(devices / 5)));
+  const port = Number(process.env.BENCH_SANDBOX_PORT ?? 9190);
+  const concurrency = process.env.BENCH_WORKER_CONCURRENCY ?? '2';
+  const db = await createTestDatabase('bench');
+  const prefix = testQueuePrefix('bench');
+  const keyB64 = SecretBox.generateKey();
+  const box = new SecretBox([{ id: 'bench', key: Buffer.from(keyB64, 'base64') }], 'bench');
+  const sandbox = spawnService('bench-sandbox', 'services/vendor-sandbox/dist/main.js', { SANDBOX_PORT: String(port), SANDBOX_VENDORS: 'kandji', SANDBOX_KANDJI_DEVICES: String(devices), SANDBOX_PEOPLE: String(people) });
+  const worker = spawnService('bench-sync-worker', 'services/sync-worker/dist/main.js', {
+    DATABASE_URL: db.url,
+    REDIS_URL: TEST_REDIS_URL,
+    TRUSTSYNC_QUEUE_PREFIX: prefix,
+    TRUSTSYNC_SECRET_KEYS: `bench:${keyB64}`,
+    SYNC_WORKER_CONCURRENCY: concurrency,
+    LOG_LEVEL: 'warn',
+  });
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/_sandbox`);
+    const integration = await createIntegration(
+      db.dataSource,
+      box,
+      { name: 'Kandji bench', integrationType: 'kandji', authType: 'bearer', endpoint: `http://127.0.0.1:${port}/kandji`, credentials: { api_key: 'sandbox-kandji-token' }, rateLimitRequests: 1_000_000, rateLimitPeriodSeconds: 60 },
+      'bench',
+    );
+    const t0 = Date.now();
+    const first = await runSyncToEnd(db.dataSource, TEST_REDIS_URL, prefix, integration.id);
+    const firstSeconds = (Date.now() - t0) / 1000;
+    if (first.status !== 'completed') throw new Error(`first sync ${first.status}: ${first.errorMessage}`);
+
+    const resyncStart = new Date();
+    const t1 = Date.now();
+    const second = await runSyncToEnd(db.dataSource, TEST_REDIS_URL, prefix, integration.id);
+    const secondSeconds = (Date.now() - t1) / 1000;
+    const rewritten: Array<{ devices: number; mappings: number; users: number }> = await db.dataSource.query(
+      `SELECT (SELECT count(*)::int FROM devices WHERE updated_at >= $1) AS devices,
+              (SELECT count(*)::int FROM integration_mappings WHERE last_synced_at >= $1) AS mappings,
+              (SELECT count(*)::int FROM users WHERE updated_at >= $1) AS users`,
+      [resyncStart],
+    );
+    const raw = await rawUpsertRate(db.dataSource);
+    const firstRate = Math.round(devices / firstSeconds);
+    record('sync', {
+      bench: 'sync',
+      devices,
+      people,
+      worker_concurrency: Number(concurrency),
+      first_sync: { seconds: Number(firstSeconds.toFixed(2)), devices_per_second: firstRate, items: first.itemsProcessed, created: first.itemsCreated, entity_counts: first.entityCounts },
+      resync_unchanged: {
+        seconds: Number(secondSeconds.toFixed(2)),
+        devices_per_second: Math.round(devices / secondSeconds),
+        speedup_vs_first: Number((firstSeconds / secondSeconds).toFixed(2)),
+        created: second.itemsCreated,
+        updated: second.itemsUpdated,
+        unchanged: second.itemsUnchanged,
+        rows_rewritten: rewritten[0],
+      },
+      raw_bulk_upsert: { devices_per_second: raw.devicesPerSecond, seconds: raw.seconds },
+      ratio_first_sync_to_raw: Number((firstRate / raw.devicesPerSecond).toFixed(2)),
+      worker_peak_rss_mb: Math.round(worker.peakRssMb()),
+      sandbox_peak_rss_mb: Math.round(sandbox.peakRssMb()),
+    });
+  } finally {
+    await worker.stop();
+    await sandbox.stop();
+    await db.drop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
