@@ -29,6 +29,12 @@ export interface SyncProcessorDeps {
   connectorFactory?: ConnectorFactory;
   /** Called after each committed page (metrics, tests). */
   onPage?: (info: { integrationId: string; stream: string; records: number }) => void;
+  /**
+   * Called after each committed page that created or changed platform entities, with their ids
+   * (`device_posture` pages report the devices they changed as `device`). Posture evaluation and
+   * pushes hang off this; a failure here is logged and never fails the sync.
+   */
+  onEntitiesChanged?: (change: { integrationId: string; syncId: string; entity: Exclude<StreamEntity, 'device_posture'>; platformIds: string[] }) => Promise<void>;
 }
 
 /** A sync job's result, kept on the completed job for Bull Board. */
@@ -127,8 +133,18 @@ export function createSyncProcessor(deps: SyncProcessorDeps) {
       // Deletion is decided only here, after every stream completed; a full sync that lists
       // records from a complete stream is the only evidence that the others are gone.
       const complete = syncType === 'full' ? streams.filter((s) => s.complete).map((s) => s.entity) : [];
-      const deleted = await store.markUnseenDeleted(integration.id, data.syncId, complete as Array<Exclude<StreamEntity, never>>);
-      await finishSyncRun(deps.dataSource, { syncId: data.syncId, integrationId: integration.id, outcome: 'completed', deleted, health: { status: 'healthy', reason: null } });
+      const expectedSeen = complete.reduce((n, e) => n + (progress.entityCounts[e]?.unchanged ?? 0), 0);
+      const found = await store.markUnseenDeleted(integration.id, data.syncId, complete, expectedSeen);
+      if (!found) log.warn('seen set incomplete (Postgres restarted during the sync): deletion deferred to the next full sync');
+      const deleted = found ?? {};
+      await finishSyncRun(deps.dataSource, {
+        syncId: data.syncId,
+        integrationId: integration.id,
+        outcome: 'completed',
+        deleted,
+        errorDetails: found ? null : { deletion: 'deferred: seen set incomplete after a Postgres restart' },
+        health: { status: 'healthy', reason: null },
+      });
       await store.clearSeen(data.syncId);
       const totals = { ...progress.totals, deleted: Object.values(deleted).reduce((a, b) => a + b, 0) };
       log.info('sync completed', { syncType, ...totals, entity_counts: progress.entityCounts });
@@ -152,6 +168,10 @@ export function createSyncProcessor(deps: SyncProcessorDeps) {
         );
         progress = written.progress;
         pages++;
+        if (written.changed.length > 0 && deps.onEntitiesChanged) {
+          const entity = stream.entity === 'device_posture' ? 'device' : stream.entity;
+          await deps.onEntitiesChanged({ integrationId: data.integrationId, syncId: data.syncId, entity, platformIds: written.changed }).catch((err) => log.warn('change hook failed', { err }));
+        }
         deps.onPage?.({ integrationId: data.integrationId, stream: stream.name, records: page.records.length });
         if (page.nextCursor === null) break;
       }

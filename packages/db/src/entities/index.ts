@@ -2,7 +2,6 @@ export * from './integration.entity';
 export * from './integration-sync.entity';
 export * from './integration-mapping.entity';
 export * from './integration-event.entity';
-export * from './sync-seen-item.entity';
 export * from './device.entity';
 export * from './user.entity';
 export * from './policy.entity';

@@ -28,6 +28,20 @@ export interface PageCounts {
   skipped: number;
 }
 
+/** What applying a page did: its counts, and the platform ids it created or changed. */
+interface Applied {
+  counts: PageCounts;
+  changed: string[];
+}
+
+/** A committed page: its counts, the progress after it, and the platform entities it created or changed. */
+export interface PageWritten {
+  counts: PageCounts;
+  progress: SyncProgress;
+  /** Platform ids (devices, users, …) whose rows this page created or changed: posture evaluation starts from these. */
+  changed: string[];
+}
+
 /** A page to commit: its records, and whether its external ids count as "seen" for deletion. */
 export interface PageWrite {
   integrationId: string;
@@ -155,9 +169,9 @@ export class SyncStore {
    * the counts). Returns the page's counts and the new progress; the caller adopts the new
    * progress only after this resolves, so memory never runs ahead of the database.
    */
-  async writePage(page: PageWrite, progress: SyncProgress, stream: string, nextCursor: string | null): Promise<{ counts: PageCounts; progress: SyncProgress }> {
+  async writePage(page: PageWrite, progress: SyncProgress, stream: string, nextCursor: string | null): Promise<PageWritten> {
     return this.ds.transaction(async (m) => {
-      const counts = await this.applyPage(m, page);
+      const { counts, changed } = await this.applyPage(m, page);
       const next = advance(progress, page.entity, stream, nextCursor, counts);
       await m.query(
         `UPDATE integration_syncs SET checkpoint = $2, entity_counts = $3,
@@ -165,7 +179,7 @@ export class SyncStore {
          WHERE id = $1`,
         [page.syncId, JSON.stringify(next.checkpoint), JSON.stringify(next.entityCounts), next.totals.processed, next.totals.created, next.totals.updated, next.totals.unchanged, next.totals.failed],
       );
-      return { counts, progress: next };
+      return { counts, progress: next, changed };
     });
   }
 
@@ -179,15 +193,22 @@ export class SyncStore {
   /**
    * After a successful full sync: every active mapping of the given entity types that the sync
    * did not see is marked inactive (deleted at the vendor), and platform entities left with no
-   * active mapping anywhere become `removed`. Returns deletions per entity type.
+   * active mapping anywhere become `removed`. "Seen" is: written by this sync (last_synced_at
+   * after its start) or remembered as unchanged. Returns deletions per entity type, or null when
+   * the seen set is incomplete (`expectedSeen` = unchanged records counted) and nothing was deleted.
    */
-  async markUnseenDeleted(integrationId: string, syncId: string, entities: PageEntity[]): Promise<Record<string, number>> {
+  async markUnseenDeleted(integrationId: string, syncId: string, entities: PageEntity[], expectedSeen: number): Promise<Record<string, number> | null> {
     const out: Record<string, number> = {};
     if (entities.length === 0) return out;
+    const seen: Array<{ n: number }> = await this.ds.query(`SELECT count(*)::int AS n FROM sync_seen_items WHERE sync_id = $1`, [syncId]);
+    // Fewer seen rows than unchanged records counted: the unlogged table was emptied by a
+    // Postgres crash. Deleting now would delete live records, so deletion waits for the next sync.
+    if (Number(seen[0]?.n ?? 0) < expectedSeen) return null;
     await this.ds.transaction(async (m) => {
       const gone: Array<{ platform_entity_type: string; platform_entity_id: string }> = await m.query(
         `UPDATE integration_mappings mp SET active = false, deleted_at = now()
          WHERE mp.integration_id = $1 AND mp.external_entity_type = ANY($3::varchar[]) AND mp.active
+           AND mp.last_synced_at < (SELECT started_at FROM integration_syncs WHERE id = $2)
            AND NOT EXISTS (SELECT 1 FROM sync_seen_items s WHERE s.sync_id = $2
              AND s.external_entity_type = mp.external_entity_type AND s.external_entity_id = mp.external_entity_id)
          RETURNING mp.platform_entity_type, mp.platform_entity_id`,
@@ -220,10 +241,10 @@ export class SyncStore {
     await this.ds.query(`DELETE FROM sync_seen_items WHERE sync_id = $1`, [syncId]);
   }
 
-  private async applyPage(m: EntityManager, page: PageWrite): Promise<PageCounts> {
+  private async applyPage(m: EntityManager, page: PageWrite): Promise<Applied> {
     const valid = page.records.filter(validExternalId);
     const failed = page.records.length - valid.length;
-    let counts: PageCounts;
+    let counts: Applied;
     switch (page.entity) {
       case 'device':
         counts = await this.upsertEntities(m, page, dedupe(valid as DeviceRecord[]), DEVICE_COLUMNS, (r) => deviceCorrelationKey(page.integrationId, r), (r) => r.name ?? r.serialNumber);
@@ -241,8 +262,8 @@ export class SyncStore {
         counts = await this.patchPosture(m, page.integrationId, dedupe(valid as DevicePostureRecord[]));
         break;
     }
-    counts.failed += failed;
-    counts.processed += failed;
+    counts.counts.failed += failed;
+    counts.counts.processed += failed;
     return counts;
   }
 
@@ -268,14 +289,13 @@ export class SyncStore {
     columns: Column<T>[],
     correlationKey: (r: T) => string,
     displayName: (r: T) => string | null,
-  ): Promise<PageCounts> {
+  ): Promise<Applied> {
     const counts = emptyCounts();
     counts.processed = records.length;
-    if (records.length === 0) return counts;
+    if (records.length === 0) return { counts, changed: [] };
     const entity = page.entity as Exclude<PageEntity, 'device_posture'>;
     const table = TABLE[entity];
-    const ids = records.map((r) => r.externalId);
-    const existing = await this.existingMappings(m, page.integrationId, entity, ids);
+    const existing = await this.existingMappings(m, page.integrationId, entity, records.map((r) => r.externalId));
     const hashes = new Map(records.map((r) => [r.externalId, contentHash(r)]));
 
     const fresh: T[] = [];
@@ -363,14 +383,17 @@ export class SyncStore {
       );
     }
 
-    if (page.trackSeen) {
+    // Created and changed records carry this sync's last_synced_at; only unchanged ones, which
+    // are not written, need remembering as seen.
+    const unchanged = page.trackSeen ? records.filter((r) => !platformIds.has(r.externalId)).map((r) => r.externalId) : [];
+    if (unchanged.length > 0) {
       await m.query(
         `INSERT INTO sync_seen_items (sync_id, external_entity_type, external_entity_id, integration_id)
-         SELECT $1, $2, unnest($3::varchar[]), $4 ON CONFLICT DO NOTHING`,
-        [page.syncId, entity, ids, page.integrationId],
+         SELECT $1, $2, unnest($3::varchar[]), $4`,
+        [page.syncId, entity, unchanged, page.integrationId],
       );
     }
-    return counts;
+    return { counts, changed: [...new Set(toMap.map((r) => platformIds.get(r.externalId)!))] };
   }
 
   /** Maps each detection to the platform device of its vendor device id, through this integration's mappings. */
@@ -387,10 +410,10 @@ export class SyncStore {
   }
 
   /** Applies posture patches to this integration's devices, writing only rows whose values change. */
-  private async patchPosture(m: EntityManager, integrationId: string, records: DevicePostureRecord[]): Promise<PageCounts> {
+  private async patchPosture(m: EntityManager, integrationId: string, records: DevicePostureRecord[]): Promise<Applied> {
     const counts = emptyCounts();
     counts.processed = records.length;
-    if (records.length === 0) return counts;
+    if (records.length === 0) return { counts, changed: [] };
     const fields = [
       ['filevault_enabled', 'filevaultEnabled'],
       ['sip_enabled', 'sipEnabled'],
@@ -410,19 +433,19 @@ export class SyncStore {
     const distinct = fields.map(([col], i) => `(v.h${i} AND d.${col} IS DISTINCT FROM v.v${i})`).join(' OR ');
     const params = ['$1::varchar[]', ...fields.flatMap((_, i) => [`$${2 + i * 2}::bool[]`, `$${3 + i * 2}::bool[]`])];
     const cols = ['id', ...fields.flatMap((_, i) => [`h${i}`, `v${i}`])];
-    const updated: Array<{ n: number }> = known.length === 0 ? [{ n: 0 }] : await m.query(
+    const updated: Array<{ id: string }> = known.length === 0 ? [] : await m.query(
       `WITH u AS (
          UPDATE devices d SET ${sets}, updated_at = now()
          FROM unnest(${params.join(', ')}) AS v(${cols.join(', ')})
          WHERE d.id = v.id AND (${distinct})
-         RETURNING 1)
-       SELECT count(*)::int AS n FROM u`,
+         RETURNING d.id)
+       SELECT id FROM u`,
       args,
     );
-    counts.updated = Number(updated[0]?.n ?? 0);
+    counts.updated = updated.length;
     counts.unchanged = known.length - counts.updated;
     counts.skipped = records.length - known.length;
-    return counts;
+    return { counts, changed: updated.map((u) => u.id) };
   }
 }
 
