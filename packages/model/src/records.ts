@@ -53,6 +53,10 @@ export interface UserRecord {
   active: boolean;
   /** Where the vendor got the user from (an IdP name), when it says. */
   source: string | null;
+  /** Group names the vendor reports (Okta); kept in the mapping's per-source attributes. */
+  groups?: string[];
+  /** The vendor's own lifecycle word (Okta `DEPROVISIONED`, …), kept in the per-source attributes. */
+  vendorStatus?: string | null;
 }
 
 /** One policy (a blueprint, a URL filtering rule, a prevention policy…). */

@@ -4,6 +4,10 @@ import type { DataSource } from 'typeorm';
 import type { Logger, SecretBox } from '@trustsync/core';
 import { VENDORS, createConnector, type Connector, type ConnectorContext, type VendorModule } from '@trustsync/connectors';
 import type { IntegrationType } from '@trustsync/model';
+import { QUEUE_NAMES, openQueue } from '@trustsync/queue';
+import { createMetrics, type TrustSyncMetrics } from '@trustsync/metrics';
+import type { WebhookIngressOptions } from './webhooks/webhook-ingress.options';
+import type { QueueDashboardOptions } from './admin/queue-dashboard';
 
 /** Whether the process still takes traffic; shutdown flips it so readiness answers 503 first. */
 export interface Lifecycle {
@@ -15,6 +19,16 @@ export interface ApiDeps {
   dataSource: DataSource;
   /** Producer of the sync queue. */
   syncQueue: Queue;
+  /** Producer of the push queue (pushes, posture evaluations, commands); null answers 503 on push routes. */
+  pushQueue?: Queue | null;
+  /** Producer of the webhook queue; when absent, one is opened over `redis` with the sync queue's prefix. */
+  webhookQueue?: Queue;
+  /** Limits of the webhook ingress (body size, per-integration cap, rejections per source). */
+  webhookIngress?: Partial<WebhookIngressOptions>;
+  /** Queues shown in Bull Board and reported by `/queues/metrics` besides sync, webhook and push (e.g. the schedule queue). */
+  monitoredQueues?: Queue[];
+  /** Bull Board read-only mode, fixed or per request (until authentication decides it by role). */
+  queueDashboardReadOnly?: QueueDashboardOptions['readOnly'];
   /** The producer's Redis connection, pinged by readiness. */
   redis: IORedis;
   secretBox: SecretBox;
@@ -29,6 +43,8 @@ export interface ApiDeps {
   connectionTestTimeoutMs?: number;
   enqueueTimeoutMs?: number;
   readinessTimeoutMs?: number;
+  /** The process's metrics registry, served at `/metrics`; a private one (no process metrics) when absent. */
+  metrics?: TrustSyncMetrics;
   now?: () => Date;
 }
 
@@ -40,6 +56,7 @@ export function resolveDeps(deps: ApiDeps): ApiContext {
   const vendors = deps.vendors ?? VENDORS;
   return {
     lifecycle: { draining: false },
+    pushQueue: null,
     // An injected registry must also build the connectors, or the two would disagree.
     createConnector: deps.vendors ? (ctx) => vendors[ctx.integration.type].create(ctx) : createConnector,
     bodyLimit: '1mb',
@@ -47,9 +64,14 @@ export function resolveDeps(deps: ApiDeps): ApiContext {
     connectionTestTimeoutMs: 20_000,
     enqueueTimeoutMs: 2000,
     readinessTimeoutMs: 1000,
+    metrics: deps.metrics ?? createMetrics('api', { defaultMetrics: false }),
     now: () => new Date(),
+    webhookIngress: {},
+    monitoredQueues: [],
+    queueDashboardReadOnly: true,
     ...deps,
     vendors,
+    webhookQueue: deps.webhookQueue ?? openQueue(QUEUE_NAMES.webhook, deps.redis, deps.syncQueue.opts.prefix ?? 'bull'),
   };
 }
 

@@ -6,6 +6,8 @@ export interface SyncWorkerConfig extends BaseConfig {
   concurrency: number;
   /** BullMQ lock: longer than the slowest vendor call plus one page write. */
   lockDurationMs: number;
+  /** How often BullMQ looks for jobs whose worker died (lock expired) and hands them to another worker. */
+  stalledIntervalMs: number;
   /** Port of the small health server (0 = any free port; unset = none). */
   healthPort: number | undefined;
   /** How old a pending sync with no job must be before the sweeper enqueues it again. */
@@ -23,7 +25,8 @@ export function loadSyncWorkerConfig(env: NodeJS.ProcessEnv = process.env): Sync
   const config: SyncWorkerConfig = {
     ...base,
     concurrency: r.int('SYNC_WORKER_CONCURRENCY', 4, 1, 64),
-    lockDurationMs: r.int('SYNC_LOCK_DURATION_MS', 120_000, 5_000, 3_600_000),
+    lockDurationMs: r.int('SYNC_LOCK_DURATION_MS', 120_000, 1_000, 3_600_000),
+    stalledIntervalMs: r.int('SYNC_STALLED_INTERVAL_MS', 30_000, 500, 3_600_000),
     healthPort: healthRaw === undefined ? undefined : r.int('WORKER_HEALTH_PORT', 0, 0, 65535),
     strandedAfterMs: r.int('SYNC_STRANDED_AFTER_MS', 60_000, 1_000, 86_400_000),
     maxInCallRetryWaitMs: r.int('VENDOR_MAX_INCALL_RETRY_WAIT_MS', 30_000, 0, 600_000),

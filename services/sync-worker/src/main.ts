@@ -1,16 +1,21 @@
 import { Worker } from 'bullmq';
 import { createLogger, onShutdown } from '@trustsync/core';
-import { createDataSource } from '@trustsync/db';
-import { QUEUE_NAMES, RedisTokenCache, createRedis, openQueue } from '@trustsync/queue';
+import { addVendorUsage, createDataSource } from '@trustsync/db';
+import { createMetrics, metricsRoute } from '@trustsync/metrics';
+import { QUEUE_NAMES, RedisTokenCache, createRateGateFactory, createRedis, enqueueEvaluationForChange, openQueue } from '@trustsync/queue';
 import { loadSyncWorkerConfig } from './config';
 import { startHealthServer } from './health-server';
 import { RateGates } from './rate-gates';
 import { startStrandedSweeper } from './stranded-sweeper';
 import { createSyncProcessor } from './sync.processor';
+import { readHealthCheckConfig } from './health-check.config';
+import { startHealthChecks } from './health-check.runner';
+import { attachSyncMetrics } from './sync-metrics';
 
 // Composition root: config → adapters → wait for Postgres and Redis → consume → shutdown hooks.
 async function main(): Promise<void> {
   const config = loadSyncWorkerConfig();
+  const healthCheckConfig = readHealthCheckConfig();
   const logger = createLogger({ service: 'sync-worker', level: config.logLevel });
   if (config.usingDevSecretKey) logger.warn('using the insecure development secret key: set TRUSTSYNC_SECRET_KEYS outside development');
 
@@ -18,40 +23,62 @@ async function main(): Promise<void> {
   await dataSource.initialize();
   const redis = createRedis(config.redisUrl, 'worker');
   await redis.ping();
-  const gates = new RateGates();
+  // Every replica and job type shares one clustered budget per vendor tenant.
+  const gateRedis = createRedis(config.redisUrl, 'worker');
+  const gates = new RateGates(createRateGateFactory(gateRedis, config.queuePrefix, { logger }), config.secretBox);
+  const workerRedis = createRedis(config.redisUrl, 'worker');
   const queue = openQueue(QUEUE_NAMES.sync, redis, config.queuePrefix);
+  // Changed devices and detections are handed to the push worker for posture evaluation.
+  const pushQueue = openQueue(QUEUE_NAMES.push, redis, config.queuePrefix);
 
   let accepting = true;
   const worker = new Worker(
     QUEUE_NAMES.sync,
-    createSyncProcessor({ dataSource, secretBox: config.secretBox, gates, tokenCache: new RedisTokenCache(redis, config.queuePrefix), logger, maxInCallRetryWaitMs: config.maxInCallRetryWaitMs }),
+    createSyncProcessor({ dataSource, secretBox: config.secretBox, gates, tokenCache: new RedisTokenCache(redis, config.queuePrefix), logger, maxInCallRetryWaitMs: config.maxInCallRetryWaitMs, onEntitiesChanged: async (change) => void (await enqueueEvaluationForChange(pushQueue, change, 'sync')) }),
     {
-      connection: createRedis(config.redisUrl, 'worker'),
+      connection: workerRedis,
       prefix: config.queuePrefix,
       concurrency: config.concurrency,
       lockDuration: config.lockDurationMs,
-      stalledInterval: 30_000,
+      stalledInterval: config.stalledIntervalMs,
       maxStalledCount: 3,
       maxStartedAttempts: 50,
     },
   );
   worker.on('error', (err) => logger.warn('worker error', { err }));
+  const metrics = createMetrics('sync-worker', { keepVendorUsage: true });
+  attachSyncMetrics(worker, dataSource, metrics, logger);
+  metrics.watchQueues([queue]);
+  const stopUsageFlush = metrics.vendorUsage!.startFlushing((counts) => addVendorUsage(dataSource, counts), healthCheckConfig.usageFlushEveryMs, (err) => logger.warn('vendor usage not flushed; kept for the next round', { err }));
+  const healthChecks = startHealthChecks({ dataSource, secretBox: config.secretBox, gates, tokenCache: new RedisTokenCache(redis, config.queuePrefix), logger, metrics, connection: redis, redisUrl: config.redisUrl, prefix: config.queuePrefix, config: healthCheckConfig });
   worker.on('failed', (job, err) => logger.warn('sync job failed', { jobId: job?.id, err }));
   const stopSweeper = startStrandedSweeper({ dataSource, queue, logger, olderThanMs: config.strandedAfterMs });
 
   const health = config.healthPort === undefined ? undefined : await startHealthServer(config.healthPort, {
     ready: async () => accepting && dataSource.isInitialized && (await redis.ping()) === 'PONG',
+    routes: { '/metrics': metricsRoute(metrics) },
   });
   logger.info('sync worker started', { concurrency: config.concurrency, prefix: config.queuePrefix, healthPort: health?.port });
 
   onShutdown(logger, config.shutdownDeadlineMs, [
     { name: 'stop intake', run: async () => { accepting = false; stopSweeper(); } },
     // Running jobs finish or are left to the stall check: their last committed page is their checkpoint.
-    { name: 'close worker', run: () => worker.close() },
+    {
+      name: 'close worker',
+      run: async () => {
+        // Past its share of the deadline the worker lets go of its jobs; their locks lapse and another worker resumes them.
+        const graceful = worker.close();
+        const inTime = await Promise.race([graceful.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), config.shutdownDeadlineMs * 0.6).unref())]);
+        if (!inTime) await worker.close(true);
+      },
+    },
+    { name: 'close health checks', run: () => healthChecks.close() },
     { name: 'close queue', run: () => queue.close() },
+    { name: 'close push queue', run: () => pushQueue.close() },
     { name: 'close rate gates', run: () => gates.close() },
     { name: 'close health server', run: async () => health?.server.close() },
-    { name: 'close redis', run: async () => redis.quit() },
+    { name: 'close redis', run: async () => { await Promise.allSettled([redis.quit(), workerRedis.quit(), gateRedis.quit()]); } },
+    { name: 'flush vendor usage', run: () => stopUsageFlush() },
     { name: 'close postgres', run: () => dataSource.destroy() },
   ]);
 }

@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './retry-after';
 export * from './rate-gate';
+export * from './clustered-rate-gate';
 export * from './http-client';
 export * from './connector';
 export * from './memory-token-cache';

@@ -28,6 +28,24 @@ export interface RateBudget {
   maxConcurrent?: number;
 }
 
+/**
+ * How a Bottleneck limiter keeps a budget. Short windows (a minute or less: Okta, Falcon, ZIA)
+ * are kept by spacing requests evenly at `utilisation` of the budget, so no fixed vendor window
+ * can ever see more than its limit. Long windows (Kandji's 10,000 an hour) are a token bucket:
+ * a burst of one minute's share, refilled so that no window of the period sees more than the
+ * budget — a sync of a few hundred requests runs at once instead of one every 360 ms.
+ * `reservoir` is the bucket's starting content: only a limiter that creates the shared state uses it.
+ */
+export function limiterSettings(budget: RateBudget, utilisation = 0.9): { minTime: number; reservoir: number | null; reservoirIncreaseAmount: number | null; reservoirIncreaseInterval: number | null; reservoirIncreaseMaximum: number | null } {
+  const periodMs = budget.periodSeconds * 1000;
+  if (budget.periodSeconds <= 60 || budget.requests < 4) {
+    return { minTime: periodMs / (budget.requests * utilisation), reservoir: null, reservoirIncreaseAmount: null, reservoirIncreaseInterval: null, reservoirIncreaseMaximum: null };
+  }
+  const burst = Math.max(1, Math.floor((budget.requests * 60) / budget.periodSeconds));
+  const refillEveryMs = periodMs / ((budget.requests - burst) * utilisation);
+  return { minTime: 0, reservoir: burst, reservoirIncreaseAmount: 1, reservoirIncreaseInterval: Math.ceil(refillEveryMs), reservoirIncreaseMaximum: burst };
+}
+
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason ?? new Error('aborted'));
@@ -53,12 +71,7 @@ export class LocalRateGate implements RateGate {
   private waited = 0;
 
   constructor(budget: RateBudget) {
-    this.limiter = new Bottleneck({
-      reservoir: budget.requests,
-      reservoirRefreshAmount: budget.requests,
-      reservoirRefreshInterval: budget.periodSeconds * 1000,
-      maxConcurrent: budget.maxConcurrent ?? null,
-    });
+    this.limiter = new Bottleneck({ ...limiterSettings(budget, 1), maxConcurrent: budget.maxConcurrent ?? null });
   }
 
   get waitedMs(): number {

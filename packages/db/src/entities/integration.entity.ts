@@ -25,7 +25,7 @@ export class IntegrationEntity {
   @Column({ type: 'varchar', length: 50, nullable: true })
   region!: string | null;
 
-  @Column({ name: 'auth_type', type: 'varchar', length: 20 })
+  @Column({ name: 'auth_type', type: 'varchar', length: 40 })
   authType!: string;
 
   /** AES-256-GCM sealed JSON of the credentials object (see SecretBox). */
@@ -114,6 +114,33 @@ export class IntegrationEntity {
 
   @Column({ name: 'last_sync_status', type: 'varchar', length: 20, nullable: true })
   lastSyncStatus!: string | null;
+
+  /** Failed or partial syncs since the last completed one. */
+  @Column({ name: 'consecutive_failures', type: 'integer', default: 0 })
+  consecutiveFailures!: number;
+
+  /** Failed syncs in a row that switch scheduling off; null = the deployment default (20), 0 = never. */
+  @Column({ name: 'auto_disable_after_failures', type: 'integer', nullable: true })
+  autoDisableAfterFailures!: number | null;
+
+  /** Set when scheduling was switched off automatically; a successful connection test clears it. */
+  @Column({ name: 'scheduling_disabled_at', type: 'timestamptz', nullable: true })
+  schedulingDisabledAt!: Date | null;
+
+  @Column({ name: 'scheduling_disabled_reason', type: 'text', nullable: true })
+  schedulingDisabledReason!: string | null;
+
+  /** How old the data may get before freshness is breached; null = twice the sync interval. */
+  @Column({ name: 'freshness_target_minutes', type: 'integer', nullable: true })
+  freshnessTargetMinutes!: number | null;
+
+  /** When the last completed sync finished. */
+  @Column({ name: 'last_success_at', type: 'timestamptz', nullable: true })
+  lastSuccessAt!: Date | null;
+
+  /** When `health_status` last changed value: the "since" of a health reason. */
+  @Column({ name: 'health_changed_at', type: 'timestamptz', nullable: true })
+  healthChangedAt!: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -5,6 +5,7 @@ import { Scale1764900002000 } from './1764900002000-scale';
 import { SeenItems1764900003000 } from './1764900003000-seen-items';
 import { Security1764900004000 } from './1764900004000-security';
 import { Operations1764900005000 } from './1764900005000-operations';
+import { AuthTypeLength1764900006000 } from './1764900006000-auth-type-length';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
-export const migrations = [Initial1764800000000, Webhooks1764900000000, Pushes1764900001000, Scale1764900002000, SeenItems1764900003000, Security1764900004000, Operations1764900005000];
+export const migrations = [Initial1764800000000, Webhooks1764900000000, Pushes1764900001000, Scale1764900002000, SeenItems1764900003000, Security1764900004000, Operations1764900005000, AuthTypeLength1764900006000];

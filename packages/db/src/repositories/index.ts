@@ -3,3 +3,8 @@ export * from './sync-store.repository';
 export * from './sync-runs.repository';
 export * from './integration.repository';
 export * from './read-models.repository';
+export * from './events.repository';
+export * from './missed-webhooks.repository';
+export * from './pushes.repository';
+export * from './device-commands.repository';
+export * from './operations.repository';

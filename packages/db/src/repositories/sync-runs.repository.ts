@@ -11,6 +11,9 @@ export interface HealthVerdict {
   reason: string | null;
 }
 
+/** Failed syncs in a row after which scheduling is switched off, unless an integration sets its own number. */
+export const DEFAULT_AUTO_DISABLE_AFTER_FAILURES = 20;
+
 function firstRow<T>(raw: unknown): T | undefined {
   // TypeORM answers UPDATE … RETURNING with [rows, count]; other statements with rows.
   const rows = Array.isArray(raw) && Array.isArray(raw[0]) ? raw[0] : raw;
@@ -57,11 +60,13 @@ export async function finishSyncRun(
     errorMessage?: string | null;
     errorDetails?: Record<string, unknown> | null;
     health: HealthVerdict;
+    /** Failed syncs in a row that switch scheduling off when the integration sets no number of its own (0 = never). */
+    autoDisableAfterFailures?: number;
   },
-): Promise<void> {
+): Promise<{ schedulingDisabled: boolean }> {
   const deleted = req.deleted ?? {};
   const deletedTotal = Object.values(deleted).reduce((a, b) => a + b, 0);
-  await ds.transaction(async (m) => {
+  return ds.transaction(async (m) => {
     const row = await m.getRepository(IntegrationSyncEntity).findOneByOrFail({ id: req.syncId });
     const entityCounts = { ...(row.entityCounts as unknown as Record<string, Record<string, number>>) };
     for (const [entity, n] of Object.entries(deleted)) {
@@ -79,10 +84,27 @@ export async function finishSyncRun(
          successful_syncs = successful_syncs + CASE WHEN $2 = 'completed' THEN 1 ELSE 0 END,
          failed_syncs = failed_syncs + CASE WHEN $2 = 'completed' THEN 0 ELSE 1 END,
          last_sync_at = now(), last_sync_status = $2,
+         consecutive_failures = CASE WHEN $2 = 'completed' THEN 0 ELSE consecutive_failures + 1 END,
+         last_success_at = CASE WHEN $2 = 'completed' THEN now() ELSE last_success_at END,
+         health_changed_at = CASE WHEN health_status IS DISTINCT FROM $3 THEN now() ELSE health_changed_at END,
          health_status = $3, health_reason = $4, last_health_check = now()
        WHERE id = $1`,
       [req.integrationId, req.outcome, req.health.status, req.health.reason],
     );
+    // Scheduling goes off through sync_enabled, which the scheduler already honours; the marker
+    // tells an automatic stop from an operator's choice, so only the former is undone by a test.
+    const disabled = await m.query(
+      `UPDATE integrations SET sync_enabled = false, scheduling_disabled_at = now(),
+         scheduling_disabled_reason = format('scheduling disabled after %s consecutive failed syncs; last: %s', consecutive_failures, coalesce($3, 'no error recorded')),
+         health_changed_at = CASE WHEN health_status <> 'unhealthy' THEN now() ELSE health_changed_at END,
+         health_status = 'unhealthy',
+         health_reason = format('scheduling disabled after %s consecutive failed syncs; last: %s', consecutive_failures, coalesce($3, 'no error recorded'))
+       WHERE id = $1 AND sync_enabled AND scheduling_disabled_at IS NULL
+         AND coalesce(auto_disable_after_failures, $2) > 0 AND consecutive_failures >= coalesce(auto_disable_after_failures, $2)
+       RETURNING id`,
+      [req.integrationId, req.autoDisableAfterFailures ?? DEFAULT_AUTO_DISABLE_AFTER_FAILURES, req.errorMessage ?? req.health.reason],
+    );
+    return { schedulingDisabled: firstRow(disabled) !== undefined };
   });
 }
 

@@ -1,6 +1,6 @@
 import { DecryptError, SecretRegistry, redact } from '@trustsync/core';
 import { ConnectorError, LocalRateGate, MemoryTokenCache, type ConnectorErrorKind, type RateBudget } from '@trustsync/connectors';
-import { getIntegration, openCredentials, recordHealth, toIntegrationView, type IntegrationEntity, type IntegrationHealth } from '@trustsync/db';
+import { getIntegration, openCredentials, recordHealth, resumeScheduling, toIntegrationView, type IntegrationEntity, type IntegrationHealth } from '@trustsync/db';
 import type { IntegrationType } from '@trustsync/model';
 import type { ApiContext } from '../api-context';
 import { DeadlineError, withDeadline } from '../http/deadline';
@@ -11,6 +11,8 @@ export interface ConnectionTestOutcome {
   health_status: IntegrationHealth;
   message: string;
   details: Record<string, unknown>;
+  /** True when this test switched scheduling back on after it was stopped automatically. */
+  scheduling_resumed: boolean;
 }
 
 const KIND_TEXT: Record<ConnectorErrorKind, string> = {
@@ -66,6 +68,7 @@ async function runTest(ctx: ApiContext, entity: IntegrationEntity, registry: Sec
       tokenCache: new MemoryTokenCache(),
       logger: ctx.logger.child({ integrationId: entity.id, vendor: type }),
       now: ctx.now,
+      onResponse: ctx.metrics.vendorResponseHook(type, entity.id, gate),
     });
     try {
       const result = await withDeadline(connector.testConnection(), ctx.connectionTestTimeoutMs, `${type} connection test`);
@@ -90,13 +93,15 @@ export async function testIntegrationConnection(ctx: ApiContext, id: string): Pr
   try {
     const details = await runTest(ctx, entity, registry);
     await recordHealth(ctx.dataSource, id, 'healthy', null);
-    return { success: true, health_status: 'healthy', message: `connected to ${entity.integrationType}`, details };
+    const resumed = await resumeScheduling(ctx.dataSource, id);
+    if (resumed) ctx.logger.info('scheduling resumed after a successful connection test', { integrationId: id });
+    return { success: true, health_status: 'healthy', message: `connected to ${entity.integrationType}`, details, scheduling_resumed: resumed };
   } catch (err) {
     const { reason, details } = describeFailure(err, entity.integrationType, startedAt, registry);
     if (details.kind === 'unexpected' || details.kind === 'decrypt_failed') {
       ctx.logger.warn('connection test failed unexpectedly', { integrationId: id, error: registry.scrub(err instanceof Error ? `${err.name}: ${err.message}` : String(err)) });
     }
     await recordHealth(ctx.dataSource, id, 'unhealthy', reason);
-    return { success: false, health_status: 'unhealthy', message: reason, details };
+    return { success: false, health_status: 'unhealthy', message: reason, details, scheduling_resumed: false };
   }
 }

@@ -49,7 +49,7 @@ export class IntegrationFieldsDto {
   @IsOptional() @IsString() @MaxLength(500) @IsUrl({ require_protocol: true, protocols: ['http', 'https'], require_tld: false }) endpoint?: string | null;
   @IsOptional() @IsString() @MaxLength(20) api_version?: string | null;
   @IsOptional() @IsString() @MaxLength(50) region?: string | null;
-  @Absent() @IsString() @MaxLength(20) auth_type?: string;
+  @Absent() @IsString() @MaxLength(40) auth_type?: string;
 
   @Absent()
   @IsObject()

@@ -1,17 +1,17 @@
 import { Router } from 'express';
 import {
-  createIntegration, deleteIntegration, getIntegration, integrationStatistics, listIntegrations, updateIntegration,
+  createIntegration, deleteIntegration, getIntegration, listIntegrations, updateIntegration,
   type IntegrationInput,
 } from '@trustsync/db';
 import { API_ACTOR, type ApiContext } from '../api-context';
 import { parseQuery, rejectAnyQuery } from '../http/input.validator';
 import { requireJsonBody } from '../http/error.middleware';
 import { pageBody, pagingOf } from '../http/paging.dto';
-import { snakeKeys } from '../http/snake-case';
 import { CreateIntegrationDto, ListIntegrationsQuery, UpdateIntegrationDto } from './integration.dto';
 import { integrationPatchFrom } from './integration-body.validator';
 import { integrationView } from './integration.view';
 import { testIntegrationConnection } from './connection-test.service';
+import { statisticsBody } from '../metrics/statistics.view';
 
 /** Integration CRUD, statistics and the connection test. */
 export function integrationsRouter(ctx: ApiContext): Router {
@@ -21,8 +21,7 @@ export function integrationsRouter(ctx: ApiContext): Router {
   // Registered before /integrations/:id, which would otherwise take "statistics" for an id.
   router.get('/integrations/statistics', async (req, res) => {
     rejectAnyQuery(req.query);
-    const stats = await integrationStatistics(ctx.dataSource);
-    res.json({ totals: snakeKeys(stats.totals), integrations: stats.integrations.map((i) => snakeKeys(i)) });
+    res.json(await statisticsBody(ctx));
   });
 
   router.get('/integrations', async (req, res) => {

@@ -1,0 +1,118 @@
+import { UnrecoverableError, type Job, type Queue } from 'bullmq';
+import type { DataSource } from 'typeorm';
+import type { Logger } from '@trustsync/core';
+import { VENDORS, type VendorModule } from '@trustsync/connectors';
+import type { IntegrationType } from '@trustsync/model';
+import {
+  UNPARSED_EVENT_TYPE,
+  beginEventAttempt,
+  findWebhookIntegration,
+  markEventFailed,
+  markEventProcessed,
+  markEventsEnqueued,
+  newEventFromParsed,
+  recordEventAttemptError,
+  recordEvents,
+  type IntegrationEntity,
+  type StoredEvent,
+} from '@trustsync/db';
+import { WebhookJobData, enqueueWebhookEvents, validatePayload } from '@trustsync/queue';
+import { EffectApplier, type ApplyResult } from './effect-applier';
+import { EVENT_EFFECTS } from './effects/event-effects';
+import { PoisonEventError, type EffectInterpreter } from './effects/event-effect';
+
+/** What the processor needs from its composition root. */
+export interface WebhookProcessorDeps {
+  dataSource: DataSource;
+  /** Producer of the sync queue (targeted pulls). */
+  syncQueue: Queue;
+  /** Producer of the webhook queue (events split out of a delivery that now parses). */
+  webhookQueue: Queue;
+  logger: Logger;
+  /** Vendor registry (webhook parsers); tests may replace it. */
+  vendors?: Record<IntegrationType, VendorModule>;
+  effects?: Record<IntegrationType, EffectInterpreter>;
+}
+
+/** A webhook job's result, kept on the completed job for Bull Board. */
+export interface WebhookJobResult {
+  eventId: string;
+  outcome: 'processed' | 'skipped';
+  result?: ApplyResult;
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Applies one stored event. Only a pending event is worked on (`beginEventAttempt`), so a job that
+ * runs again after its event was applied does nothing; an apply that was cut short before the event
+ * was marked runs again and finds its writes already there. Poison events (a payload that cannot
+ * mean anything) are marked failed with the reason and end the job for good; other failures retry
+ * with backoff, and the last attempt marks the event failed. Failed events stay replayable.
+ */
+export function createWebhookProcessor(deps: WebhookProcessorDeps) {
+  const applier = new EffectApplier({ dataSource: deps.dataSource, syncQueue: deps.syncQueue, logger: deps.logger });
+  const vendors = deps.vendors ?? VENDORS;
+  const effects = deps.effects ?? EVENT_EFFECTS;
+
+  return async function processWebhook(job: Job): Promise<WebhookJobResult> {
+    let data: WebhookJobData;
+    try {
+      data = await validatePayload(WebhookJobData, job.data);
+    } catch (err) {
+      throw new UnrecoverableError(`invalid webhook job payload: ${describe(err)}`);
+    }
+    const event = await beginEventAttempt(deps.dataSource, data.eventId);
+    if (!event) return { eventId: data.eventId, outcome: 'skipped' };
+    const log = deps.logger.child({ jobId: job.id, eventId: event.id, integrationId: event.integrationId });
+    const integration = await findWebhookIntegration(deps.dataSource, event.integrationId);
+    // Events are deleted with their integration (cascade); a missing one is gone mid-flight.
+    if (!integration) return { eventId: event.id, outcome: 'skipped' };
+
+    try {
+      const result = event.eventType === UNPARSED_EVENT_TYPE ? await splitUnparsed(integration, event) : await applier.apply(integration, event, interpret(integration, event));
+      await markEventProcessed(deps.dataSource, event.id, result);
+      log.debug('webhook event applied', { eventType: event.eventType, effect: result.effect });
+      return { eventId: event.id, outcome: 'processed', result };
+    } catch (err) {
+      if (err instanceof PoisonEventError) {
+        await markEventFailed(deps.dataSource, event.id, err.message);
+        log.warn('poison webhook event marked failed', { eventType: event.eventType, reason: err.message });
+        throw new UnrecoverableError(err.message);
+      }
+      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const reason = `attempt ${job.attemptsMade + 1} failed: ${describe(err)}`;
+      await (lastAttempt ? markEventFailed(deps.dataSource, event.id, reason) : recordEventAttemptError(deps.dataSource, event.id, reason)).catch(() => undefined);
+      log.warn('webhook event attempt failed', { err, lastAttempt });
+      throw err;
+    }
+  };
+
+  function interpret(integration: IntegrationEntity, event: StoredEvent) {
+    const interpreter = effects[integration.integrationType as IntegrationType];
+    if (!interpreter) throw new PoisonEventError(`no event interpreter for ${integration.integrationType}`);
+    return interpreter(event);
+  }
+
+  /**
+   * A delivery the parser refused at ingress. It is parsed again (a replay after a parser fix):
+   * still refused, it is poison; parsed, its events are stored and enqueued like a new delivery.
+   */
+  async function splitUnparsed(integration: IntegrationEntity, event: StoredEvent): Promise<ApplyResult> {
+    const stored = event.payload as { body?: unknown; parse_error?: string } | null;
+    const scheme = vendors[integration.integrationType as IntegrationType]?.webhooks;
+    if (!scheme) throw new PoisonEventError(`${integration.integrationType} has no webhook parser`);
+    let parsed;
+    try {
+      parsed = scheme.parse(stored?.body);
+    } catch (err) {
+      throw new PoisonEventError(`the ${integration.integrationType} parser refuses this delivery: ${describe(err)}`);
+    }
+    const { accepted, duplicates } = await recordEvents(deps.dataSource, integration.id, parsed.map(newEventFromParsed));
+    await enqueueWebhookEvents(deps.webhookQueue, accepted);
+    await markEventsEnqueued(deps.dataSource, accepted);
+    return { effect: 'recorded', reason: 'delivery parsed on replay and split into events', event_ids: accepted, duplicates };
+  }
+}
