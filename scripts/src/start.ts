@@ -80,7 +80,7 @@ async function runSync(integrationId: string): Promise<SyncView> {
 async function main(): Promise<void> {
   mkdirSync(DATA, { recursive: true });
   const logDir = join(DATA, 'logs');
-  say('TrustSync demo: starting Postgres, Redis, the vendor sandbox, the API and the sync worker…');
+  say('TrustSync demo: starting Postgres, Redis, the vendor sandbox, the API, the workers and the scheduler…');
   const pg = await ensurePostgres(DATA, env);
   const redis = await ensureRedis(DATA, env);
   say(`  Postgres  ${pg.startedHere ? 'embedded, data in .data/postgres' : 'from DATABASE_URL'}`);
@@ -113,6 +113,7 @@ async function main(): Promise<void> {
     children.push(apiChild);
     const workers = Number(env.SYNC_WORKERS ?? 1);
     for (let i = 0; i < workers; i++) children.push(startChild(`sync-worker-${i + 1}`, join(ROOT, 'services/sync-worker/dist/main.js'), childEnv, logDir));
+    for (const name of ['webhook-worker', 'push-worker', 'scheduler']) children.push(startChild(name, join(ROOT, `services/${name}/dist/main.js`), childEnv, logDir));
     await waitForHttp(`${API}/readyz`, 30_000, apiChild);
     say(`  API       ${API}  (logs in .data/logs/)`);
 

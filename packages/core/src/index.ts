@@ -5,3 +5,4 @@ export * from './secret-box';
 export * from './logger';
 export * from './ids';
 export * from './shutdown';
+export * from './health-server';

@@ -1,10 +1,9 @@
 import { Worker } from 'bullmq';
-import { createLogger, onShutdown } from '@trustsync/core';
+import { createLogger, onShutdown, startHealthServer } from '@trustsync/core';
 import { createDataSource, openCredentials, type IntegrationEntity } from '@trustsync/db';
 import { attachWorkerMetrics, createMetrics, metricsRoute } from '@trustsync/metrics';
 import { IntegrationRateGates, QUEUE_NAMES, RedisTokenCache, createRateGateFactory, createRedis, openQueue } from '@trustsync/queue';
 import { loadPushWorkerConfig } from './config';
-import { startHealthServer } from './health-server';
 import { createPushProcessor } from './push.processor';
 
 // Composition root: config → adapters → wait for Postgres and Redis → consume → shutdown hooks.

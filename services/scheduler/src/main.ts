@@ -1,10 +1,9 @@
 import { Worker } from 'bullmq';
-import { createLogger, onShutdown } from '@trustsync/core';
+import { createLogger, onShutdown, startHealthServer } from '@trustsync/core';
 import { createDataSource } from '@trustsync/db';
 import { attachWorkerMetrics, createMetrics, metricsRoute } from '@trustsync/metrics';
 import { QUEUE_NAMES, SCHEDULE_QUEUE, createRedis, openQueue, openScheduleQueue } from '@trustsync/queue';
 import { loadSchedulerConfig } from './config';
-import { startHealthServer } from './health-server';
 import { OwnerLease } from './owner-lease';
 import { reconcileSchedules } from './schedule-reconciler';
 import { createTickProcessor } from './tick.processor';

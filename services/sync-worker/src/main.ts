@@ -1,10 +1,9 @@
 import { Worker } from 'bullmq';
-import { createLogger, onShutdown } from '@trustsync/core';
+import { createLogger, onShutdown, startHealthServer } from '@trustsync/core';
 import { addVendorUsage, createDataSource } from '@trustsync/db';
 import { createMetrics, metricsRoute } from '@trustsync/metrics';
 import { QUEUE_NAMES, RedisTokenCache, createRateGateFactory, createRedis, enqueueEvaluationForChange, openQueue } from '@trustsync/queue';
 import { loadSyncWorkerConfig } from './config';
-import { startHealthServer } from './health-server';
 import { RateGates } from './rate-gates';
 import { startStrandedSweeper } from './stranded-sweeper';
 import { createSyncProcessor } from './sync.processor';

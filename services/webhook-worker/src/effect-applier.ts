@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '@trustsync/core';
 import type { SyncType } from '@trustsync/connectors';
-import { SyncStore, emptyProgress, findMappedRecord, isEventSuperseded, requestSync, type IntegrationEntity, type StoredEvent } from '@trustsync/db';
+import { SyncStore, emptyProgress, findApplyContext, requestSync, type IntegrationEntity, type StoredEvent } from '@trustsync/db';
 import { enqueueSync } from '@trustsync/queue';
 import type { EffectEntity, EventEffect } from './effects/event-effect';
 
@@ -47,15 +47,15 @@ export class EffectApplier {
       case 'pull':
         return this.pull(integration, event, effect.entity, effect.reason);
       case 'upsert': {
-        if (await isEventSuperseded(this.deps.dataSource, event)) return { effect: 'superseded', entity: effect.entity, external_id: effect.record.externalId };
-        const known = await findMappedRecord(this.deps.dataSource, integration.id, effect.entity, effect.record.externalId);
+        const { superseded, known } = await findApplyContext(this.deps.dataSource, event, effect.entity, effect.record.externalId);
+        if (superseded) return { effect: 'superseded', entity: effect.entity, external_id: effect.record.externalId };
         const written = await this.write(integration.id, event.id, effect.entity, mergeKnown(known?.record, effect.record));
         return { ...written, entity: effect.entity, external_id: effect.record.externalId, ...(effect.note ?? {}) };
       }
       case 'patch': {
-        const known = await findMappedRecord(this.deps.dataSource, integration.id, effect.entity, effect.externalId);
+        const { superseded, known } = await findApplyContext(this.deps.dataSource, event, effect.entity, effect.externalId);
         if (!known) return this.pull(integration, event, effect.entity, `${effect.entity} ${effect.externalId} is not known yet`);
-        if (await isEventSuperseded(this.deps.dataSource, event)) return { effect: 'superseded', entity: effect.entity, external_id: effect.externalId, platform_id: known.platformId };
+        if (superseded) return { effect: 'superseded', entity: effect.entity, external_id: effect.externalId, platform_id: known.platformId };
         const written = await this.write(integration.id, event.id, effect.entity, effect.change(known.record));
         return { ...written, entity: effect.entity, external_id: effect.externalId };
       }

@@ -1,10 +1,9 @@
 import { Worker } from 'bullmq';
-import { createLogger, onShutdown } from '@trustsync/core';
+import { createLogger, onShutdown, startHealthServer } from '@trustsync/core';
 import { createDataSource } from '@trustsync/db';
 import { attachWorkerMetrics, createMetrics, metricsRoute } from '@trustsync/metrics';
 import { QUEUE_NAMES, createRedis, openQueue } from '@trustsync/queue';
 import { loadWebhookWorkerConfig } from './config';
-import { startHealthServer } from './health-server';
 import { startOutboxSweeper } from './outbox-sweeper';
 import { createWebhookProcessor } from './webhook.processor';
 

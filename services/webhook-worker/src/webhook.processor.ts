@@ -32,6 +32,8 @@ export interface WebhookProcessorDeps {
   /** Vendor registry (webhook parsers); tests may replace it. */
   vendors?: Record<IntegrationType, VendorModule>;
   effects?: Record<IntegrationType, EffectInterpreter>;
+  /** How long an integration row is reused between events (0: read it for every event). */
+  integrationCacheMs?: number;
 }
 
 /** A webhook job's result, kept on the completed job for Bull Board. */
@@ -56,6 +58,17 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
   const applier = new EffectApplier({ dataSource: deps.dataSource, syncQueue: deps.syncQueue, logger: deps.logger });
   const vendors = deps.vendors ?? VENDORS;
   const effects = deps.effects ?? EVENT_EFFECTS;
+  const integrations = new Map<string, { entity: IntegrationEntity; expiresAtMs: number }>();
+
+  // Bursts of events for one integration read its row once; a disabled sync switch shows within the TTL.
+  async function integrationOf(id: string): Promise<IntegrationEntity | null> {
+    const cached = integrations.get(id);
+    if (cached && cached.expiresAtMs > Date.now()) return cached.entity;
+    const entity = await findWebhookIntegration(deps.dataSource, id);
+    if (integrations.size >= 10_000) integrations.clear();
+    if (entity && (deps.integrationCacheMs ?? 5000) > 0) integrations.set(id, { entity, expiresAtMs: Date.now() + (deps.integrationCacheMs ?? 5000) });
+    return entity;
+  }
 
   return async function processWebhook(job: Job): Promise<WebhookJobResult> {
     let data: WebhookJobData;
@@ -67,7 +80,7 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     const event = await beginEventAttempt(deps.dataSource, data.eventId);
     if (!event) return { eventId: data.eventId, outcome: 'skipped' };
     const log = deps.logger.child({ jobId: job.id, eventId: event.id, integrationId: event.integrationId });
-    const integration = await findWebhookIntegration(deps.dataSource, event.integrationId);
+    const integration = await integrationOf(event.integrationId);
     // Events are deleted with their integration (cascade); a missing one is gone mid-flight.
     if (!integration) return { eventId: event.id, outcome: 'skipped' };
 

@@ -440,16 +440,6 @@ export interface MappedRecord {
   active: boolean;
 }
 
-/** The last record written for a vendor entity of this integration (the mapping's attributes), or null when unknown. */
-export async function findMappedRecord(ds: DataSource, integrationId: string, entityType: string, externalId: string): Promise<MappedRecord | null> {
-  const rows: Array<{ platform_entity_id: string; attributes: Record<string, unknown>; active: boolean }> = await ds.query(
-    `SELECT platform_entity_id, attributes, active FROM integration_mappings
-     WHERE integration_id = $1 AND external_entity_type = $2 AND external_entity_id = $3`,
-    [integrationId, entityType, externalId],
-  );
-  return rows[0] ? { platformId: rows[0].platform_entity_id, record: rows[0].attributes, active: rows[0].active } : null;
-}
-
 // Sync types whose pull lists each entity type.
 const PULLS_OF: Record<string, string[]> = {
   device: ['full', 'incremental', 'devices'],
@@ -458,22 +448,42 @@ const PULLS_OF: Record<string, string[]> = {
   policy: ['full', 'incremental', 'policies'],
 };
 
-/**
- * True when applying this event would go back in time: a newer event for the same entity was
- * already applied, or a pull of its entity type began after the event happened (so it already
- * saw the state this event led to, or a later one). Late and out-of-order deliveries then
- * change nothing.
- */
-export async function isEventSuperseded(ds: DataSource, event: Pick<StoredEvent, 'id' | 'integrationId' | 'sourceEntityType' | 'sourceEntityId' | 'eventTime' | 'receivedAt'>): Promise<boolean> {
-  if (!event.sourceEntityType || !event.sourceEntityId) return false;
+/** What applying an event needs to know, read in one round trip. */
+export interface ApplyContext {
+  /**
+   * True when applying the event would go back in time: a newer event for the same entity was
+   * already applied, or a pull of its entity type began after the event happened (so it already
+   * saw the state the event led to, or a later one). Late and out-of-order deliveries then
+   * change nothing.
+   */
+  superseded: boolean;
+  /** The last record written for the entity (the mapping's attributes), or null when it is not known. */
+  known: MappedRecord | null;
+}
+
+/** The superseded check and the last known record of the entity an event changes. */
+export async function findApplyContext(
+  ds: DataSource,
+  event: Pick<StoredEvent, 'id' | 'integrationId' | 'eventTime' | 'receivedAt'>,
+  entityType: string,
+  externalId: string,
+): Promise<ApplyContext> {
   const at = event.eventTime ?? event.receivedAt;
-  const rows: Array<{ superseded: boolean }> = await ds.query(
-    `SELECT EXISTS (SELECT 1 FROM integration_events e
-         WHERE e.integration_id = $1 AND e.source_entity_type = $2 AND e.source_entity_id = $3
-           AND e.status = 'processed' AND e.id <> $4 AND COALESCE(e.event_time, e.received_at) > $5)
-       OR EXISTS (SELECT 1 FROM integration_syncs s
-         WHERE s.integration_id = $1 AND s.status = 'completed' AND s.started_at > $5 AND s.sync_type = ANY($6::varchar[])) AS superseded`,
-    [event.integrationId, event.sourceEntityType, event.sourceEntityId, event.id, at, PULLS_OF[event.sourceEntityType] ?? []],
+  const rows: Array<{ superseded: boolean; platform_entity_id: string | null; attributes: Record<string, unknown> | null; active: boolean | null }> = await ds.query(
+    `SELECT
+       (EXISTS (SELECT 1 FROM integration_events e
+          WHERE e.integration_id = $1 AND e.source_entity_type = $2 AND e.source_entity_id = $3
+            AND e.status = 'processed' AND e.id <> $4 AND COALESCE(e.event_time, e.received_at) > $5)
+        OR EXISTS (SELECT 1 FROM integration_syncs s
+          WHERE s.integration_id = $1 AND s.status = 'completed' AND s.started_at > $5 AND s.sync_type = ANY($6::varchar[]))) AS superseded,
+       m.platform_entity_id, m.attributes, m.active
+     FROM (SELECT 1) AS one
+     LEFT JOIN integration_mappings m ON m.integration_id = $1 AND m.external_entity_type = $2 AND m.external_entity_id = $3`,
+    [event.integrationId, entityType, externalId, event.id, at, PULLS_OF[entityType] ?? []],
   );
-  return rows[0]?.superseded === true;
+  const r = rows[0];
+  return {
+    superseded: r?.superseded === true,
+    known: r?.platform_entity_id ? { platformId: r.platform_entity_id, record: r.attributes ?? {}, active: r.active === true } : null,
+  };
 }

@@ -81,7 +81,8 @@ describe('triggering a sync', () => {
 
   it('still answers 202 with the recorded sync when Redis refuses the job', async () => {
     const id = await createIntegration();
-    const broken = { ...api.queue, name: 'sync', add: () => Promise.reject(new Error('Connection is closed.')) };
+    // Keeps the Queue prototype (Bull Board checks it) and refuses every job, as a Queue whose Redis is gone does.
+    const broken = Object.create(api.queue, { add: { value: () => Promise.reject(new Error('Connection is closed.')) } });
     const { createApp } = await import('../app');
     const server = createApp({ ...api.deps, syncQueue: broken as unknown as typeof api.queue }).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
