@@ -19,7 +19,8 @@ beforeAll(async () => {
   webhookRedis = createRedis(TEST_REDIS_URL, 'producer');
   webhookQueue = openQueue(QUEUE_NAMES.webhook, webhookRedis, prefix);
   await webhookQueue.waitUntilReady();
-  api = await startApiHarness('apiwebhooks', { webhookQueue, webhookIngress: { ingressLimit: 40, rejectionLimit: 5, bodyLimit: '64kb' } });
+  // A one-minute ingress window: with the default second, a slow machine spreads the 45-delivery burst over two windows.
+  api = await startApiHarness('apiwebhooks', { webhookQueue, webhookIngress: { ingressLimit: 40, ingressWindowMs: 60_000, rejectionLimit: 5, bodyLimit: '64kb' } });
 });
 
 afterAll(async () => {
@@ -125,6 +126,22 @@ describe('accepting a signed delivery', () => {
     expect([again.status, again.body.accepted, again.body.duplicates]).toEqual([200, 0, 1]);
     expect(await count('integration_events')).toBe(1);
     expect(await webhookQueue.getJobCounts('waiting')).toEqual({ waiting: 1 });
+  });
+
+  it('counts repeated deliveries as duplicates in the integration statistics', async () => {
+    const id = await integration('seraphic', SERAPHIC_SECRET);
+    const other = await integration('seraphic', SERAPHIC_SECRET);
+    const body = seraphicBody('wh_dupstat_1');
+    await postSigned(id, body);
+    await postSigned(id, body);
+    await postSigned(id, body);
+    await postSigned(other, seraphicBody('wh_dupstat_2'));
+    const stats = await api.call('GET', '/api/v1/integrations/statistics');
+    const figures = (integrationId: string) => stats.body.integrations.find((i: { integration_id: string }) => i.integration_id === integrationId).webhook_events;
+    expect(stats.status).toBe(200);
+    expect([figures(id).received, figures(id).duplicates]).toEqual([1, 2]);
+    expect([figures(other).received, figures(other).duplicates]).toEqual([1, 0]);
+    expect(stats.body.totals.webhook_events.duplicates).toBe(2);
   });
 
   it('stores a Zscaler NSS record, which has no id, once by its payload hash', async () => {
@@ -263,10 +280,15 @@ describe('when Redis is down', () => {
   });
 });
 
-/** A TCP relay to Postgres that can be cut, to stop "Postgres" without touching the shared server. */
-async function startRelay(): Promise<{ port: number; cut: () => Promise<void> }> {
+/** A TCP relay to Postgres that can be cut and restored, to stop "Postgres" without touching the shared server. */
+async function startRelay(): Promise<{ port: number; cut: () => void; restore: () => void; close: () => Promise<void> }> {
   const sockets = new Set<Socket>();
+  let down = false;
   const server: Server = createServer((client) => {
+    if (down) {
+      client.destroy();
+      return;
+    }
     const upstream = new Socket();
     upstream.connect(5432, '127.0.0.1');
     for (const s of [client, upstream]) {
@@ -279,17 +301,23 @@ async function startRelay(): Promise<{ port: number; cut: () => Promise<void> }>
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   return {
     port: (server.address() as AddressInfo).port,
-    cut: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      });
+    cut: () => {
+      down = true;
+      for (const s of sockets) s.destroy();
+    },
+    restore: () => {
+      down = false;
+    },
+    close: async () => {
+      down = true;
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
 
 describe('when Postgres is down', () => {
-  it('answers 503 so the vendor retries, and nothing is half-written', async () => {
+  it('answers 503 when the commit fails, so the vendor retries, and nothing is half-written', async () => {
     const id = await integration('seraphic', SERAPHIC_SECRET);
     const relay = await startRelay();
     const url = new URL(api.db.url);
@@ -298,14 +326,44 @@ describe('when Postgres is down', () => {
     await relayed.initialize();
     const down = await startApiHarness('apiwhpg', { webhookQueue, dataSource: relayed, secretBox: api.box });
     try {
-      await relay.cut();
-      const res = await signedPost(down.baseUrl, id, seraphicBody('wh_pg_down'));
-      expect(res.status).toBe(503);
-      expect(await count('integration_events')).toBe(0);
-      expect(await webhookQueue.getJobCounts('waiting')).toEqual({ waiting: 0 });
+      // A good delivery first: the integration is now cached, so the next one reaches the commit itself.
+      const first = await signedPost(down.baseUrl, id, seraphicBody('wh_pg_up'));
+      relay.cut();
+      const failed = await signedPost(down.baseUrl, id, seraphicBody('wh_pg_down'));
+      relay.restore();
+      const events = await api.db.dataSource.query(`SELECT external_event_id FROM integration_events ORDER BY received_at`);
+      expect([first.status, failed.status, failed.body.error.code]).toEqual([202, 503, 'unavailable']);
+      expect(events).toEqual([{ external_event_id: 'wh_pg_up' }]);
+      expect(await webhookQueue.getJobCounts('waiting')).toEqual({ waiting: 1 });
     } finally {
       await down.close();
       await relayed.destroy().catch(() => undefined);
+      await relay.close();
+    }
+  });
+
+  it('accepts the vendor\'s retry once Postgres is back, and stores the event once', async () => {
+    const id = await integration('seraphic', SERAPHIC_SECRET);
+    const relay = await startRelay();
+    const url = new URL(api.db.url);
+    url.host = `127.0.0.1:${relay.port}`;
+    const relayed = createDataSource({ url: url.toString(), poolSize: 2 });
+    await relayed.initialize();
+    const down = await startApiHarness('apiwhpgback', { webhookQueue, dataSource: relayed, secretBox: api.box });
+    try {
+      await signedPost(down.baseUrl, id, seraphicBody('wh_pg_warm'));
+      relay.cut();
+      const failed = await signedPost(down.baseUrl, id, seraphicBody('wh_pg_retry'));
+      relay.restore();
+      const retried = await signedPost(down.baseUrl, id, seraphicBody('wh_pg_retry'));
+      const rows = await api.db.dataSource.query(`SELECT id FROM integration_events WHERE external_event_id = 'wh_pg_retry'`);
+      expect([failed.status, retried.status, retried.body.accepted]).toEqual([503, 202, 1]);
+      expect(rows).toEqual([{ id: retried.body.event_ids[0] }]);
+      expect(await webhookQueue.getJob(retried.body.event_ids[0])).toBeDefined();
+    } finally {
+      await down.close();
+      await relayed.destroy().catch(() => undefined);
+      await relay.close();
     }
   });
 });

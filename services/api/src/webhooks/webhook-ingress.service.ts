@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { NotFoundError } from '@trustsync/core';
 import type { ParsedWebhookEvent, WebhookDelivery, WebhookScheme } from '@trustsync/connectors';
 import {
+  addWebhookDuplicates,
   findWebhookIntegration,
   newEventFromParsed,
   newUnparsedEvent,
@@ -96,6 +97,7 @@ export class WebhookIngress {
     // The commit: when this throws (Postgres down) the error middleware answers 503 and the vendor retries.
     const { accepted, duplicates } = await recordEvents(this.ctx.dataSource, target.integration.id, events);
     if (accepted.length > 0) await this.enqueue(target.integration.id, accepted);
+    if (duplicates > 0) await this.countDuplicates(target.integration.id, duplicates);
     return { status: accepted.length > 0 ? 202 : 200, body: { accepted: accepted.length, duplicates, event_ids: accepted } };
   }
 
@@ -149,6 +151,18 @@ export class WebhookIngress {
     });
     this.ctx.logger.warn('webhook delivery rejected', { integrationId: target.integration.id, source, reason });
     return errorAnswer(401, 'unauthorized', 'the delivery could not be authenticated');
+  }
+
+  /**
+   * Best effort: the events are already committed, and a 503 now would make the vendor resend
+   * them, so a failure is logged and the figure is short by this delivery.
+   */
+  private async countDuplicates(integrationId: string, duplicates: number): Promise<void> {
+    try {
+      await addWebhookDuplicates(this.ctx.dataSource, integrationId, duplicates);
+    } catch (err) {
+      this.ctx.logger.warn('webhook duplicates not counted', { integrationId, duplicates, err });
+    }
   }
 
   /** Best effort: a failure leaves the events in the outbox, where the sweeper finds them. */
