@@ -3,8 +3,8 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from '@trustsync/core';
 import type { SyncType } from '@trustsync/connectors';
 import { SyncStore, emptyProgress, findApplyContext, requestSync, type IntegrationEntity, type StoredEvent } from '@trustsync/db';
-import { enqueueSync } from '@trustsync/queue';
-import type { EffectEntity, EventEffect } from './effects/event-effect';
+import { enqueueSync, type EntityChange } from '@trustsync/queue';
+import type { EffectEntity, EventEffect, PatchEffect } from './effects/event-effect';
 
 /** What applying an event did, stored on the event row as its `result`. */
 export type ApplyResult = Record<string, unknown> & { effect: 'created' | 'updated' | 'unchanged' | 'superseded' | 'pull_requested' | 'recorded' };
@@ -15,6 +15,11 @@ export interface EffectApplierDeps {
   /** Producer of the sync queue, for targeted pulls. */
   syncQueue: Queue;
   logger: Logger;
+  /**
+   * Told about every platform entity an event created or changed (the sync worker's change hook):
+   * the composition root turns device and detection changes into posture evaluations.
+   */
+  onEntitiesChanged?: (change: EntityChange) => Promise<void>;
 }
 
 const PULL_SYNC_TYPE: Record<EffectEntity | 'policy', SyncType> = { device: 'devices', user: 'users', detection: 'detections', policy: 'policies' };
@@ -48,18 +53,22 @@ export class EffectApplier {
         return this.pull(integration, event, effect.entity, effect.reason);
       case 'upsert': {
         const { superseded, known } = await findApplyContext(this.deps.dataSource, event, effect.entity, effect.record.externalId);
-        if (superseded) return { effect: 'superseded', entity: effect.entity, external_id: effect.record.externalId };
-        const written = await this.write(integration.id, event.id, effect.entity, mergeKnown(known?.record, effect.record));
-        return { ...written, entity: effect.entity, external_id: effect.record.externalId, ...(effect.note ?? {}) };
+        const written: ApplyResult = superseded ? { effect: 'superseded' } : await this.write(integration.id, event.id, effect.entity, mergeKnown(known?.record, effect.record));
+        // The second entity has its own "newer" test: a detections pull says nothing about a host's containment.
+        const also = effect.then ? { [effect.then.entity]: await this.patch(integration, event, effect.then) } : {};
+        return { ...written, entity: effect.entity, external_id: effect.record.externalId, ...(superseded ? {} : (effect.note ?? {})), ...also };
       }
-      case 'patch': {
-        const { superseded, known } = await findApplyContext(this.deps.dataSource, event, effect.entity, effect.externalId);
-        if (!known) return this.pull(integration, event, effect.entity, `${effect.entity} ${effect.externalId} is not known yet`);
-        if (superseded) return { effect: 'superseded', entity: effect.entity, external_id: effect.externalId, platform_id: known.platformId };
-        const written = await this.write(integration.id, event.id, effect.entity, effect.change(known.record));
-        return { ...written, entity: effect.entity, external_id: effect.externalId };
-      }
+      case 'patch':
+        return this.patch(integration, event, effect);
     }
+  }
+
+  private async patch(integration: IntegrationEntity, event: StoredEvent, effect: PatchEffect): Promise<ApplyResult> {
+    const { superseded, known } = await findApplyContext(this.deps.dataSource, event, effect.entity, effect.externalId);
+    if (!known) return this.pull(integration, event, effect.entity, `${effect.entity} ${effect.externalId} is not known yet`);
+    if (superseded) return { effect: 'superseded', entity: effect.entity, external_id: effect.externalId, platform_id: known.platformId };
+    const written = await this.write(integration.id, event.id, effect.entity, effect.change(known.record));
+    return { ...written, entity: effect.entity, external_id: effect.externalId };
   }
 
   private async write(integrationId: string, eventId: string, entity: EffectEntity, record: Record<string, unknown>): Promise<ApplyResult> {
@@ -67,6 +76,10 @@ export class EffectApplier {
     const page = await this.store.writePage({ integrationId, syncId: eventId, entity, records: [record], trackSeen: false }, emptyProgress(), `webhook:${entity}`, null);
     const c = page.counts;
     if (c.failed > 0) throw new Error(`the ${entity} record of event ${eventId} was refused by the store`);
+    if (page.changed.length > 0 && this.deps.onEntitiesChanged) {
+      // Best effort, as in the sync worker: the write is committed, and a retry would find it unchanged.
+      await this.deps.onEntitiesChanged({ integrationId, entity, platformIds: page.changed }).catch((err) => this.deps.logger.warn('change hook failed', { eventId, entity, err }));
+    }
     return { effect: c.created > 0 ? 'created' : c.updated > 0 ? 'updated' : 'unchanged', platform_id: page.changed[0] ?? null };
   }
 

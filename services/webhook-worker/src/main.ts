@@ -2,7 +2,7 @@ import { Worker } from 'bullmq';
 import { createLogger, onShutdown, startHealthServer } from '@trustsync/core';
 import { createDataSource } from '@trustsync/db';
 import { attachWorkerMetrics, createMetrics, metricsRoute } from '@trustsync/metrics';
-import { QUEUE_NAMES, createRedis, openQueue } from '@trustsync/queue';
+import { QUEUE_NAMES, createRedis, enqueueEvaluationForChange, openQueue, type EntityChange } from '@trustsync/queue';
 import { loadWebhookWorkerConfig } from './config';
 import { startOutboxSweeper } from './outbox-sweeper';
 import { createWebhookProcessor } from './webhook.processor';
@@ -19,9 +19,12 @@ async function main(): Promise<void> {
   await redis.ping();
   const syncQueue = openQueue(QUEUE_NAMES.sync, redis, config.queuePrefix);
   const webhookQueue = openQueue(QUEUE_NAMES.webhook, redis, config.queuePrefix);
+  const pushQueue = openQueue(QUEUE_NAMES.push, redis, config.queuePrefix);
 
   let accepting = true;
-  const worker = new Worker(QUEUE_NAMES.webhook, createWebhookProcessor({ dataSource, syncQueue, webhookQueue, logger }), {
+  // Changed devices and detections are evaluated by the push worker, as after a sync page.
+  const onEntitiesChanged = async (change: EntityChange) => void (await enqueueEvaluationForChange(pushQueue, change, 'webhook'));
+  const worker = new Worker(QUEUE_NAMES.webhook, createWebhookProcessor({ dataSource, syncQueue, webhookQueue, logger, onEntitiesChanged }), {
     connection: createRedis(config.redisUrl, 'worker'),
     prefix: config.queuePrefix,
     concurrency: config.concurrency,
@@ -46,7 +49,7 @@ async function main(): Promise<void> {
     { name: 'stop intake', run: async () => { accepting = false; stopSweeper(); } },
     // A job cut short leaves its event pending; the stall check runs it again and the apply is idempotent.
     { name: 'close worker', run: () => worker.close() },
-    { name: 'close queues', run: () => Promise.all([syncQueue.close(), webhookQueue.close()]) },
+    { name: 'close queues', run: () => Promise.all([syncQueue.close(), webhookQueue.close(), pushQueue.close()]) },
     { name: 'close health server', run: async () => health?.server.close() },
     { name: 'close redis', run: async () => redis.quit() },
     { name: 'close postgres', run: () => dataSource.destroy() },

@@ -4,7 +4,7 @@ import { SecretBox, createLogger } from '@trustsync/core';
 import { VENDORS, type VendorModule } from '@trustsync/connectors';
 import type { DeviceRecord, IntegrationType, UserRecord } from '@trustsync/model';
 import { SyncStore, createIntegration, emptyProgress, newEventFromParsed, newUnparsedEvent, recordEvents, type NewIntegrationEvent } from '@trustsync/db';
-import { QUEUE_NAMES, createRedis, enqueueWebhookEvents, openQueue } from '@trustsync/queue';
+import { PUSH_JOBS, QUEUE_NAMES, createRedis, enqueueEvaluationForChange, enqueueWebhookEvents, openQueue } from '@trustsync/queue';
 import { TEST_REDIS_URL, createTestDatabase, fixture, testQueuePrefix, type TestDatabase } from '@trustsync/testing';
 import { createWebhookProcessor, type WebhookJobResult } from './webhook.processor';
 
@@ -15,8 +15,10 @@ let db: TestDatabase;
 let redis: IORedis;
 let syncQueue: Queue;
 let webhookQueue: Queue;
+let pushQueue: Queue;
 let okta: string;
 let seraphic: string;
+let falcon: string;
 
 const USER: UserRecord & { vendorStatus: string; groups: string[] } = {
   externalId: '00u1k2j3h4G5f6D7s8b4', email: 'farah.haddad@example.com', name: 'Farah Haddad', department: 'Finance', jobTitle: null, active: true, source: null, vendorStatus: 'ACTIVE', groups: [],
@@ -25,6 +27,11 @@ const ENDPOINT: DeviceRecord = {
   externalId: 'ep_0001', name: 'mac-01', serialNumber: 'C02XK1ZZJG5H', hostname: 'mac-01', platform: 'macos', osName: 'macOS', osVersion: '15.1', model: null,
   primaryUserEmail: null, lastSeenAt: '2026-01-01T00:00:00Z', enrolledAt: null, managed: null, agentInstalled: true, status: 'active', policyRef: null, tags: [],
 };
+// The host of the Falcon webhook fixture, as a hosts pull maps it (containment in a tag).
+const FALCON_HOST: DeviceRecord = {
+  externalId: 'b2c3d4e5f6a70819203b4c5d6e7f8091', name: 'srv-web-01', serialNumber: 'VMW-SRV-WEB-01', hostname: 'srv-web-01', platform: 'linux', osName: 'Ubuntu 22.04', osVersion: '22.04', model: null,
+  primaryUserEmail: null, lastSeenAt: '2026-01-01T00:00:00Z', enrolledAt: null, managed: null, agentInstalled: true, status: 'active', policyRef: null, tags: ['prod', 'crowdstrike:containment:normal'],
+};
 
 beforeAll(async () => {
   db = await createTestDatabase('whworker');
@@ -32,14 +39,17 @@ beforeAll(async () => {
   const prefix = testQueuePrefix('whworker');
   syncQueue = openQueue(QUEUE_NAMES.sync, redis, prefix);
   webhookQueue = openQueue(QUEUE_NAMES.webhook, redis, prefix);
+  pushQueue = openQueue(QUEUE_NAMES.push, redis, prefix);
   await syncQueue.waitUntilReady();
 });
 
 afterAll(async () => {
   await syncQueue.obliterate({ force: true }).catch(() => undefined);
   await webhookQueue.obliterate({ force: true }).catch(() => undefined);
+  await pushQueue.obliterate({ force: true }).catch(() => undefined);
   await syncQueue.close();
   await webhookQueue.close();
+  await pushQueue.close();
   await redis.quit();
   await db.drop();
 });
@@ -48,10 +58,12 @@ beforeEach(async () => {
   const ds = db.dataSource;
   okta = (await createIntegration(ds, box, { name: 'okta', integrationType: 'okta', authType: 'api_token', webhookEnabled: true, webhookSecret: 'okta-secret-1234567' }, 'test')).id;
   seraphic = (await createIntegration(ds, box, { name: 'seraphic', integrationType: 'seraphic', authType: 'api_key', webhookEnabled: true, webhookSecret: 'seraphic-secret-1234567' }, 'test')).id;
+  falcon = (await createIntegration(ds, box, { name: 'falcon', integrationType: 'crowdstrike', authType: 'oauth', webhookEnabled: true, webhookSecret: 'falcon-hmac-secret-0123456789abcdef0123' }, 'test')).id;
   // What an earlier pull left: the Okta user and the Seraphic endpoint are known.
   const store = new SyncStore(ds);
   await store.writePage({ integrationId: okta, syncId: 'SYN-SEED00000000', entity: 'user', records: [USER], trackSeen: false }, emptyProgress(), 'users', null);
   await store.writePage({ integrationId: seraphic, syncId: 'SYN-SEED00000000', entity: 'device', records: [ENDPOINT], trackSeen: false }, emptyProgress(), 'devices', null);
+  await store.writePage({ integrationId: falcon, syncId: 'SYN-SEED00000000', entity: 'device', records: [FALCON_HOST], trackSeen: false }, emptyProgress(), 'devices', null);
 });
 
 afterEach(async () => {
@@ -59,10 +71,12 @@ afterEach(async () => {
   await db.dataSource.query('DELETE FROM users; DELETE FROM devices; DELETE FROM detections');
   await syncQueue.obliterate({ force: true });
   await webhookQueue.obliterate({ force: true });
+  await pushQueue.obliterate({ force: true });
 });
 
+// The change hook as the webhook worker's main.ts wires it.
 function processor(overrides: { vendors?: Record<IntegrationType, VendorModule> } = {}) {
-  return createWebhookProcessor({ dataSource: db.dataSource, syncQueue, webhookQueue, logger, ...overrides });
+  return createWebhookProcessor({ dataSource: db.dataSource, syncQueue, webhookQueue, logger, onEntitiesChanged: async (change) => void (await enqueueEvaluationForChange(pushQueue, change, 'webhook')), ...overrides });
 }
 
 function job(eventId: string, attemptsMade = 0): Job {
@@ -80,6 +94,36 @@ async function storeOktaEvent(eventType: string, patch: Record<string, unknown> 
 async function storeSeraphic(body: Record<string, unknown>): Promise<string> {
   const parsed = VENDORS.seraphic.webhooks!.parse(body);
   return (await recordEvents(db.dataSource, seraphic, parsed.map(newEventFromParsed))).accepted[0];
+}
+
+/** Stores a Falcon Fusion delivery (the fixture's by default) as the ingress would. */
+async function storeFalcon(body: Record<string, unknown> = fixture('crowdstrike', 'webhook-fusion-delivery.body.json')): Promise<string> {
+  const parsed = VENDORS.crowdstrike.webhooks!.parse(body);
+  return (await recordEvents(db.dataSource, falcon, parsed.map(newEventFromParsed))).accepted[0];
+}
+
+/** A Fusion workflow's delivery about a host's containment (the body is templated by the workflow author). */
+function falconHostDelivery(data: Record<string, unknown>, epochSeconds: number): Record<string, unknown> {
+  return { meta: { timestamp: epochSeconds, trigger_name: 'Host containment status changed', workflow_id: 'wf-containment' }, data: { 'device.agent_id': FALCON_HOST.externalId, 'device.hostname': FALCON_HOST.hostname, ...data } };
+}
+
+/** The containment tags on the Falcon mapping of the fixture's host (what the device view shows for Falcon). */
+async function falconContainment(): Promise<string[]> {
+  const [row] = await db.dataSource.query(`SELECT attributes FROM integration_mappings WHERE integration_id = $1 AND external_entity_type = 'device' AND external_entity_id = $2`, [falcon, FALCON_HOST.externalId]);
+  return (row.attributes.tags as string[]).filter((t) => t.startsWith('crowdstrike:containment:'));
+}
+
+/** The platform device an integration's device record is mapped to. */
+async function platformDeviceId(integrationId: string, externalId: string): Promise<string> {
+  const [row] = await db.dataSource.query(`SELECT platform_entity_id FROM integration_mappings WHERE integration_id = $1 AND external_entity_type = 'device' AND external_entity_id = $2`, [integrationId, externalId]);
+  return row.platform_entity_id;
+}
+
+/** The posture evaluation jobs waiting on the push queue. */
+async function evaluations(): Promise<Array<{ deviceIds: string[]; detectionIds: string[]; reason: string; integrationId?: string }>> {
+  const jobs = await pushQueue.getJobs(['waiting', 'prioritized', 'delayed']);
+  // Listed in no particular order: sorted so devices-only jobs come first.
+  return jobs.filter((j) => j.name === PUSH_JOBS.evaluate).map((j) => j.data).sort((a, b) => a.detectionIds.length - b.detectionIds.length);
 }
 
 async function userRow(): Promise<{ active: boolean; status: string; updated_at: Date }> {
@@ -151,6 +195,93 @@ describe('applying an event', () => {
     await processor()(job(id));
     const [device] = await db.dataSource.query(`SELECT status FROM devices WHERE serial_number = 'C02XK1ZZJG5H'`);
     expect(device.status).toBe('stale');
+  });
+});
+
+describe('posture evaluation after an applied event', () => {
+  it('enqueues evaluations of the detection a Falcon detection event created and of the host it contained', async () => {
+    const id = await storeFalcon();
+    await processor()(job(id));
+    const [detection] = await db.dataSource.query(`SELECT id, device_id FROM detections`);
+    expect(detection.device_id).toBe(await platformDeviceId(falcon, FALCON_HOST.externalId));
+    expect(await evaluations()).toEqual([
+      // The fixture also says the machine was contained, which changes the host.
+      { deviceIds: [detection.device_id], detectionIds: [], reason: 'webhook', integrationId: falcon },
+      { deviceIds: [], detectionIds: [detection.id], reason: 'webhook', integrationId: falcon },
+    ]);
+  });
+
+  it('enqueues one evaluation of the detection a Seraphic threat event created', async () => {
+    const id = await storeSeraphic({ eventId: 'wh_eval_0', eventType: 'threat.detected', occurredAt: '2026-01-02T00:00:00Z', data: { detectionId: 'det_E1', type: 'malware', severity: 'critical', endpointId: 'ep_0001' } });
+    await processor()(job(id));
+    const [detection] = await db.dataSource.query(`SELECT id, device_id FROM detections`);
+    expect(detection.device_id).toBe(await platformDeviceId(seraphic, ENDPOINT.externalId));
+    expect(await evaluations()).toEqual([{ deviceIds: [], detectionIds: [detection.id], reason: 'webhook', integrationId: seraphic }]);
+  });
+
+  it('enqueues one evaluation of the device a Seraphic endpoint event changed', async () => {
+    const id = await storeSeraphic({ eventId: 'wh_eval_1', eventType: 'endpoint.offline', occurredAt: '2026-01-02T00:00:00Z', data: { endpointId: 'ep_0001' } });
+    await processor()(job(id));
+    expect(await evaluations()).toEqual([{ deviceIds: [await platformDeviceId(seraphic, ENDPOINT.externalId)], detectionIds: [], reason: 'webhook', integrationId: seraphic }]);
+  });
+
+  it('enqueues no evaluation when the event changed nothing', async () => {
+    const first = await storeSeraphic({ eventId: 'wh_eval_2', eventType: 'endpoint.offline', occurredAt: '2026-01-02T00:00:00Z', data: { endpointId: 'ep_0001' } });
+    await processor()(job(first));
+    await pushQueue.obliterate({ force: true });
+    const again = await storeSeraphic({ eventId: 'wh_eval_3', eventType: 'endpoint.offline', occurredAt: '2026-01-03T00:00:00Z', data: { endpointId: 'ep_0001' } });
+    const result = await processor()(job(again));
+    expect([result.result?.effect, await evaluations()]).toEqual(['unchanged', []]);
+  });
+
+  it('enqueues no evaluation for a user change, which has no device posture', async () => {
+    const id = await storeOktaEvent('user.lifecycle.deactivate');
+    await processor()(job(id));
+    expect(await evaluations()).toEqual([]);
+  });
+});
+
+describe('Falcon host containment', () => {
+  it('sets the host contained when a containment webhook says so', async () => {
+    const id = await storeFalcon(falconHostDelivery({ 'device.status': 'contained' }, 1767225700));
+    const result = await processor()(job(id));
+    expect(await falconContainment()).toEqual(['crowdstrike:containment:contained']);
+    expect(result.result).toMatchObject({ effect: 'updated', entity: 'device', external_id: FALCON_HOST.externalId });
+  });
+
+  it('keeps the host\'s other tags when its containment changes', async () => {
+    const id = await storeFalcon(falconHostDelivery({ 'device.containment_status': 'containment_pending' }, 1767225700));
+    await processor()(job(id));
+    const [row] = await db.dataSource.query(`SELECT attributes FROM integration_mappings WHERE integration_id = $1 AND external_entity_id = $2`, [falcon, FALCON_HOST.externalId]);
+    expect(row.attributes.tags).toEqual(['prod', 'crowdstrike:containment:containment_pending']);
+  });
+
+  it('sets the host back to normal when a later webhook says containment was lifted', async () => {
+    await processor()(job(await storeFalcon(falconHostDelivery({ 'device.status': 'contained' }, 1767225700))));
+    await processor()(job(await storeFalcon(falconHostDelivery({ 'device.action_taken': 'Network containment lifted' }, 1767225800))));
+    expect(await falconContainment()).toEqual(['crowdstrike:containment:normal']);
+  });
+
+  it('sets the host contained when a detection says the machine was contained', async () => {
+    const id = await storeFalcon();
+    const result = await processor()(job(id));
+    const [detection] = await db.dataSource.query(`SELECT severity FROM detections`);
+    expect([detection.severity, await falconContainment()]).toEqual(['critical', ['crowdstrike:containment:contained']]);
+    expect(result.result).toMatchObject({ effect: 'created', entity: 'detection', containment: 'contained', device: { effect: 'updated', external_id: FALCON_HOST.externalId } });
+  });
+
+  it('asks for a devices pull when the contained host is not known yet', async () => {
+    await db.dataSource.query(`DELETE FROM integration_mappings WHERE integration_id = $1 AND external_entity_type = 'device'`, [falcon]);
+    const id = await storeFalcon(falconHostDelivery({ 'device.status': 'contained' }, 1767225700));
+    const result = await processor()(job(id));
+    const [sync] = await db.dataSource.query(`SELECT sync_type FROM integration_syncs WHERE integration_id = $1`, [falcon]);
+    expect([result.result?.effect, sync?.sync_type]).toEqual(['pull_requested', 'devices']);
+  });
+
+  it('still asks for a devices pull when a host webhook states no containment', async () => {
+    const id = await storeFalcon(falconHostDelivery({ 'device.platform_name': 'Linux' }, 1767225700));
+    const result = await processor()(job(id));
+    expect([result.result?.effect, await falconContainment()]).toEqual(['pull_requested', ['crowdstrike:containment:normal']]);
   });
 });
 

@@ -16,7 +16,7 @@ import {
   type IntegrationEntity,
   type StoredEvent,
 } from '@trustsync/db';
-import { WebhookJobData, enqueueWebhookEvents, validatePayload } from '@trustsync/queue';
+import { WebhookJobData, enqueueWebhookEvents, validatePayload, type EntityChange } from '@trustsync/queue';
 import { EffectApplier, type ApplyResult } from './effect-applier';
 import { EVENT_EFFECTS } from './effects/event-effects';
 import { PoisonEventError, type EffectInterpreter } from './effects/event-effect';
@@ -29,6 +29,8 @@ export interface WebhookProcessorDeps {
   /** Producer of the webhook queue (events split out of a delivery that now parses). */
   webhookQueue: Queue;
   logger: Logger;
+  /** Told about every platform entity an applied event created or changed (posture evaluation starts here). */
+  onEntitiesChanged?: (change: EntityChange) => Promise<void>;
   /** Vendor registry (webhook parsers); tests may replace it. */
   vendors?: Record<IntegrationType, VendorModule>;
   effects?: Record<IntegrationType, EffectInterpreter>;
@@ -55,7 +57,7 @@ function describe(err: unknown): string {
  * with backoff, and the last attempt marks the event failed. Failed events stay replayable.
  */
 export function createWebhookProcessor(deps: WebhookProcessorDeps) {
-  const applier = new EffectApplier({ dataSource: deps.dataSource, syncQueue: deps.syncQueue, logger: deps.logger });
+  const applier = new EffectApplier({ dataSource: deps.dataSource, syncQueue: deps.syncQueue, logger: deps.logger, onEntitiesChanged: deps.onEntitiesChanged });
   const vendors = deps.vendors ?? VENDORS;
   const effects = deps.effects ?? EVENT_EFFECTS;
   const integrations = new Map<string, { entity: IntegrationEntity; expiresAtMs: number }>();

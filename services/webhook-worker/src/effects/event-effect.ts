@@ -13,17 +13,26 @@ export interface EffectRecord {
 
 /**
  * What one vendor event means for the platform:
- * - `upsert`: the event carries the entity's state; it is written (merged over what is known).
+ * - `upsert`: the event carries the entity's state; it is written (merged over what is known), then
+ *   its `then` patch, if any, is applied to the other entity it names.
  * - `patch`: the event states a change to an entity; applied to the last known record, or, for an
  *   entity not yet known, turned into a targeted pull.
  * - `pull`: the event names a change but not the new state; a pull of that entity type fetches it.
  * - `record`: nothing to apply (sign-ins, group membership); the stored event is the signal.
  */
 export type EventEffect =
-  | { kind: 'upsert'; entity: 'detection'; record: DetectionRecord; note?: Record<string, unknown> }
-  | { kind: 'patch'; entity: EffectEntity; externalId: string; change: (known: Record<string, unknown>) => Record<string, unknown> }
+  | { kind: 'upsert'; entity: 'detection'; record: DetectionRecord; note?: Record<string, unknown>; then?: PatchEffect }
+  | PatchEffect
   | { kind: 'pull'; entity: EffectEntity | 'policy'; reason: string }
   | { kind: 'record'; reason: string };
+
+/** A change to one known entity; an upsert may carry one for a second entity (a detection that contained its host). */
+export interface PatchEffect {
+  kind: 'patch';
+  entity: EffectEntity;
+  externalId: string;
+  change: (known: Record<string, unknown>) => Record<string, unknown>;
+}
 
 /** An event whose payload cannot mean anything: marked failed with the reason, never retried. */
 export class PoisonEventError extends Error {
