@@ -234,3 +234,65 @@ describe('okta pushes', () => {
     await expect(connector({ api_key: 't' }).pushCompliance('guo1', { isCompliant: true, complianceScore: 100, violations: [] })).rejects.toMatchObject({ kind: 'unsupported' });
   });
 });
+
+describe('okta revoke_sessions command', () => {
+  type DeviceLink = { user: { id: string } };
+  const devices = fixture<Array<{ id: string; _embedded?: { users?: DeviceLink[] } }>>('okta', 'devices.json');
+  const [laptop] = devices;
+  const noUsers = devices[3];
+  const linksOf = (id: string): DeviceLink[] => devices.find((d) => d.id === id)?._embedded?.users ?? [];
+
+  /** Okta's device users and session endpoints; records every request as "METHOD path?query". */
+  function oktaSessions(users: (deviceId: string) => DeviceLink[] = linksOf, deleteStatus = 204): string[] {
+    const sent: string[] = [];
+    const record = (request: Request) => {
+      const url = new URL(request.url);
+      sent.push(`${request.method} ${url.pathname}${url.search}`);
+    };
+    server.use(
+      http.get(`${ORG}/api/v1/devices/:id/users`, ({ request, params }) => (record(request), HttpResponse.json(users(String(params.id))))),
+      http.delete(`${ORG}/api/v1/users/:id/sessions`, ({ request }) =>
+        (record(request), deleteStatus === 204 ? new HttpResponse(null, { status: 204 }) : HttpResponse.json(fixture('okta', 'error-404-not-found.json'), { status: deleteStatus })),
+      ),
+    );
+    return sent;
+  }
+
+  it('reads the device users, then sends DELETE /api/v1/users/{id}/sessions?oauthTokens=true for the device user', async () => {
+    const sent = oktaSessions();
+    await connector({ api_key: 't' }).runCommand(laptop.id, { command: 'revoke_sessions', params: {} });
+    expect(sent).toEqual([`GET /api/v1/devices/${laptop.id}/users`, 'DELETE /api/v1/users/00u1k2j3h4G5f6D7s8a9/sessions?oauthTokens=true']);
+  });
+
+  it('records a completed command naming the user whose sessions and OAuth tokens were revoked', async () => {
+    oktaSessions();
+    const result = await connector({ api_key: 't' }).runCommand(laptop.id, { command: 'revoke_sessions', params: {} });
+    expect(result).toEqual({ status: 'completed', vendorReference: null, detail: { sessionsRevokedForUsers: ['00u1k2j3h4G5f6D7s8a9'], oauthTokens: true } });
+  });
+
+  it('revokes the sessions of every user linked to a shared device, in order', async () => {
+    const sent = oktaSessions(() => [...linksOf(laptop.id), { user: { id: '00u1k2j3h4G5f6D7s8b0' } }]);
+    const result = await connector({ api_key: 't' }).runCommand(laptop.id, { command: 'revoke_sessions', params: {} });
+    expect({ deletes: sent.filter((s) => s.startsWith('DELETE')), revoked: result.detail?.sessionsRevokedForUsers }).toEqual({
+      deletes: ['DELETE /api/v1/users/00u1k2j3h4G5f6D7s8a9/sessions?oauthTokens=true', 'DELETE /api/v1/users/00u1k2j3h4G5f6D7s8b0/sessions?oauthTokens=true'],
+      revoked: ['00u1k2j3h4G5f6D7s8a9', '00u1k2j3h4G5f6D7s8b0'],
+    });
+  });
+
+  it('sends no DELETE for a device without users and records that nobody was revoked', async () => {
+    const sent = oktaSessions();
+    const result = await connector({ api_key: 't' }).runCommand(noUsers.id, { command: 'revoke_sessions', params: {} });
+    expect({ sent, revoked: result.detail?.sessionsRevokedForUsers }).toEqual({ sent: [`GET /api/v1/devices/${noUsers.id}/users`], revoked: [] });
+  });
+
+  it('fails with kind not_found when Okta no longer knows the user', async () => {
+    oktaSessions(linksOf, 404);
+    await expect(connector({ api_key: 't' }).runCommand(laptop.id, { command: 'revoke_sessions', params: {} })).rejects.toMatchObject({ kind: 'not_found', extra: { vendorCode: 'E0000007' } });
+  });
+
+  it('says an unknown command is unsupported without calling Okta', async () => {
+    const sent = oktaSessions();
+    await expect(connector({ api_key: 't' }).runCommand(laptop.id, { command: 'wipe', params: {} })).rejects.toMatchObject({ kind: 'unsupported' });
+    expect(sent).toEqual([]);
+  });
+});
