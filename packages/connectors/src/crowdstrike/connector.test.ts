@@ -230,3 +230,69 @@ describe('falcon containment', () => {
     expect((await connector().commandStatus('a1b2c3d4e5f60718293a4b5c6d7e8f90', 'contain:a1b2c3d4e5f60718293a4b5c6d7e8f90')).status).toBe('completed');
   });
 });
+
+describe('falcon lift containment', () => {
+  const CONTAINED = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+  const NORMAL = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
+
+  /** A CID whose hosts read `status` from `states` (else the fixture); records every action request. */
+  function cid(states: Record<string, string> = {}): { actions: Array<{ method: string; path: string; action: string | null; body: unknown }> } {
+    const sent = { actions: [] as Array<{ method: string; path: string; action: string | null; body: unknown }> };
+    server.use(
+      tokenOn(US1, 'us-1'),
+      http.get(`${US1}/devices/entities/devices/v2`, ({ request }) => {
+        const ids = new URL(request.url).searchParams.getAll('ids');
+        const resources = entities.resources!.filter((h) => ids.includes(h.device_id)).map((h) => (states[h.device_id] ? { ...h, status: states[h.device_id] } : h));
+        return HttpResponse.json({ meta: {}, resources, errors: [] });
+      }),
+      http.post(`${US1}/devices/entities/devices-actions/v2`, async ({ request }) => {
+        const url = new URL(request.url);
+        sent.actions.push({ method: request.method, path: url.pathname, action: url.searchParams.get('action_name'), body: await request.json() });
+        return HttpResponse.json(fixture('crowdstrike', 'devices-action-lift-containment-202.json'), { status: 202 });
+      }),
+    );
+    return sent;
+  }
+
+  it('sends POST /devices/entities/devices-actions/v2?action_name=lift_containment with the host id for a contained host', async () => {
+    const sent = cid();
+    await connector().runCommand(CONTAINED, { command: 'lift_containment', params: {} });
+    expect(sent.actions).toEqual([{ method: 'POST', path: '/devices/entities/devices-actions/v2', action: 'lift_containment', body: { ids: [CONTAINED] } }]);
+  });
+
+  it('records the lift as pending with a reference to poll, since Falcon lifts when the host checks in', async () => {
+    cid();
+    const result = await connector().runCommand(CONTAINED, { command: 'lift_containment', params: {} });
+    expect(result).toEqual({ status: 'pending', vendorReference: `lift_containment:${CONTAINED}`, detail: { containmentStatus: 'contained', sent: true, httpStatus: 202 } });
+  });
+
+  it('keeps the lift pending while the host reads lift_containment_pending', async () => {
+    cid({ [CONTAINED]: 'lift_containment_pending' });
+    const status = await connector().commandStatus(CONTAINED, `lift_containment:${CONTAINED}`);
+    expect([status.status, status.detail]).toEqual(['pending', { containmentStatus: 'lift_containment_pending' }]);
+  });
+
+  it('completes the lift once the host reads normal', async () => {
+    cid({ [CONTAINED]: 'normal' });
+    const status = await connector().commandStatus(CONTAINED, `lift_containment:${CONTAINED}`);
+    expect([status.status, status.detail]).toEqual(['completed', { containmentStatus: 'normal' }]);
+  });
+
+  it('sends nothing for a host that is not contained and records the lift as completed', async () => {
+    const sent = cid();
+    const result = await connector().runCommand(NORMAL, { command: 'lift_containment', params: {} });
+    expect({ actions: sent.actions.length, result }).toEqual({ actions: 0, result: { status: 'completed', vendorReference: `lift_containment:${NORMAL}`, detail: { containmentStatus: 'normal', sent: false } } });
+  });
+
+  it('does not send a second lift for a host whose lift is already pending', async () => {
+    const sent = cid({ [CONTAINED]: 'lift_containment_pending' });
+    const result = await connector().runCommand(CONTAINED, { command: 'lift_containment', params: {} });
+    expect({ actions: sent.actions.length, status: result.status }).toEqual({ actions: 0, status: 'pending' });
+  });
+
+  it('fails with kind not_found for a host id Falcon does not know, sending no action', async () => {
+    const sent = cid();
+    await expect(connector().runCommand('ffffffffffffffffffffffffffffffff', { command: 'lift_containment', params: {} })).rejects.toMatchObject({ kind: 'not_found' });
+    expect(sent.actions).toEqual([]);
+  });
+});
