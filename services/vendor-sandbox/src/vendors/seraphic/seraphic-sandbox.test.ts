@@ -59,6 +59,11 @@ describe('Seraphic sandbox with the real connector', () => {
     expect(counts).toEqual({ 'seraphic-endpoints': ENDPOINTS, 'seraphic-users': PEOPLE, 'seraphic-policies': 4, 'seraphic-detections': 750, 'seraphic-dlp-violations': 300 });
   });
 
+  it('gives every user of the tenant its own id', async () => {
+    const users = await records(connector().streams({ syncType: 'users', since: null })[0]);
+    expect(new Set(users.map((u) => u.externalId)).size).toBe(PEOPLE);
+  });
+
   it('gives endpoints the fleet serials, except the ones Seraphic reports without one', async () => {
     const first = await connector().streams({ syncType: 'devices', since: null })[0].pages(null)[Symbol.asyncIterator]().next();
     const got = (first.value!.records as Array<{ serialNumber: string | null }>).slice(38, 40).map((r) => r.serialNumber);

@@ -83,7 +83,8 @@ export class SeraphicTenant {
 
   user(j: number): Record<string, unknown> {
     const p = this.opts.fleet.person(j);
-    return { userId: `usr_${hexId(6, this.opts.fleet.seed, 'seraphic-user', j)}`, email: p.email, name: p.name, department: p.department, endpointCount: j < this.opts.devices ? 1 : 0, riskLevel: SEVERITIES[j % 3] };
+    // The index in the id keeps ids unique: six hash digits alone repeat within 2,000 people.
+    return { userId: `usr_${hexId(6, this.opts.fleet.seed, 'seraphic-user', j)}${j.toString(16).padStart(6, '0')}`, email: p.email, name: p.name, department: p.department, endpointCount: j < this.opts.devices ? 1 : 0, riskLevel: SEVERITIES[j % 3] };
   }
 
   policy(k: number): Record<string, unknown> {
