@@ -16,6 +16,8 @@ export interface PushWorkerConfig extends BaseConfig {
   pushBaseline: boolean;
   rules: ComplianceRules;
   riskWeights: RiskWeights;
+  /** How often the vendor request counts are added to the hourly usage table. */
+  usageFlushEveryMs: number;
   shutdownDeadlineMs: number;
 }
 
@@ -58,6 +60,7 @@ export function loadPushWorkerConfig(env: NodeJS.ProcessEnv = process.env): Push
       blockingDetectionSeverity: blocking === 'none' ? null : r.oneOf('POSTURE_BLOCKING_DETECTION_SEVERITY', ['low', 'medium', 'high', 'critical', 'none'] as const, 'high'),
     },
     riskWeights: DEFAULT_RISK_WEIGHTS,
+    usageFlushEveryMs: r.int('VENDOR_USAGE_FLUSH_EVERY_MS', 10_000, 100, 600_000),
     shutdownDeadlineMs: r.int('SHUTDOWN_DEADLINE_MS', 25_000, 1_000, 600_000),
   };
   r.finish();

@@ -1,6 +1,6 @@
 import { Worker } from 'bullmq';
 import { createLogger, onShutdown, startHealthServer } from '@trustsync/core';
-import { createDataSource, openCredentials, type IntegrationEntity } from '@trustsync/db';
+import { addVendorUsage, createDataSource, openCredentials, type IntegrationEntity } from '@trustsync/db';
 import { attachWorkerMetrics, createMetrics, metricsRoute } from '@trustsync/metrics';
 import { IntegrationRateGates, QUEUE_NAMES, RedisTokenCache, createRateGateFactory, createRedis, openQueue } from '@trustsync/queue';
 import { loadPushWorkerConfig } from './config';
@@ -21,6 +21,10 @@ async function main(): Promise<void> {
   const gates = new IntegrationRateGates(createRateGateFactory(gateRedis, config.queuePrefix, { logger }), (i) => openCredentials(i as IntegrationEntity, config.secretBox).client_id ?? null);
   const pushQueue = openQueue(QUEUE_NAMES.push, redis, config.queuePrefix);
 
+  // Pushes and commands call vendors too; their counts join the other processes' in the hourly usage table.
+  const metrics = createMetrics('push-worker', { keepVendorUsage: true });
+  const stopUsageFlush = metrics.vendorUsage!.startFlushing((counts) => addVendorUsage(dataSource, counts), config.usageFlushEveryMs, (err) => logger.warn('vendor usage not flushed; kept for the next round', { err }));
+
   let accepting = true;
   const processor = createPushProcessor({
     dataSource,
@@ -28,6 +32,7 @@ async function main(): Promise<void> {
     gateFor: (integration) => gates.for(integration),
     tokenCache: new RedisTokenCache(redis, config.queuePrefix),
     logger,
+    metrics,
     pushQueue,
     rules: config.rules,
     riskWeights: config.riskWeights,
@@ -44,7 +49,6 @@ async function main(): Promise<void> {
   });
   worker.on('error', (err) => logger.warn('worker error', { err }));
   worker.on('failed', (job, err) => logger.warn('push job failed', { jobId: job?.id, job: job?.name, err: err.message }));
-  const metrics = createMetrics('push-worker');
   attachWorkerMetrics(worker, metrics);
   metrics.watchQueues([pushQueue]);
 
@@ -58,6 +62,7 @@ async function main(): Promise<void> {
     { name: 'stop intake', run: async () => { accepting = false; } },
     // A push in flight either finishes or is picked up again after the stall check; its row stops a double send.
     { name: 'close worker', run: () => worker.close() },
+    { name: 'flush vendor usage', run: () => stopUsageFlush() },
     { name: 'close queue', run: () => pushQueue.close() },
     { name: 'close rate gates', run: () => gates.close() },
     { name: 'close health server', run: async () => health?.server.close() },
