@@ -86,6 +86,15 @@ export class Fleet {
     };
   }
 
+  /**
+   * Whether machine `i`'s disk is encrypted (FileVault, on a Mac): one fact that every tool
+   * reporting it must agree on. It is the first digit of Kandji's default posture hash, so
+   * Kandji's Prism and Okta Verify tell the same story (about 5% of Macs without FileVault).
+   */
+  fileVault(i: number): boolean {
+    return pick32(this.seed, 'kandji-posture', i) % 100 >= 5;
+  }
+
   device(i: number, peopleCount: number): FleetDevice {
     const h = pick32(this.seed, 'device', i);
     const isIpad = h % 10 === 0;

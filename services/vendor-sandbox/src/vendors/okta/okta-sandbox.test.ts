@@ -125,3 +125,29 @@ describe('okta sandbox with the okta connector', () => {
     expect(sent.verified).toBe(true);
   });
 });
+
+describe('okta sandbox next to the kandji sandbox', () => {
+  type OktaDevice = { id: string; profile: { serialNumber: string; platform: string; diskEncryptionType: string } };
+  let both: Sandbox;
+  beforeAll(async () => {
+    both = await startSandbox({ people: 500, okta: { devices: 400 }, kandji: { devices: 400 } });
+  });
+  afterAll(() => both.close());
+
+  it('reports the FileVault state Kandji reports for every Mac both know', async () => {
+    const okta: OktaDevice[] = [];
+    for (let page: OktaDevice[] = []; okta.length === 0 || page.length === 200; ) {
+      const after = okta.length ? `&after=${okta.at(-1)!.id}` : '';
+      page = (await (await fetch(`${both.url}/okta/api/v1/devices?limit=200${after}`, { headers: { Authorization: 'SSWS sandbox-okta-api-token' } })).json()) as OktaDevice[];
+      okta.push(...page);
+    }
+    const fileVault = new Map<string, boolean>();
+    for (const offset of [0, 300]) {
+      const res = await fetch(`${both.url}/kandji/api/v1/prism/filevault?limit=300&offset=${offset}`, { headers: { Authorization: 'Bearer sandbox-kandji-token' } });
+      for (const r of ((await res.json()) as { data: Array<{ serial_number: string; status: boolean }> }).data) fileVault.set(r.serial_number, r.status);
+    }
+    const macs = okta.filter((d) => d.profile.platform === 'MACOS');
+    const disagree = macs.filter((d) => fileVault.get(d.profile.serialNumber) !== (d.profile.diskEncryptionType === 'ALL_INTERNAL_VOLUMES'));
+    expect({ macs: macs.length, withoutFileVault: macs.some((d) => d.profile.diskEncryptionType === 'NONE'), disagree: disagree.length }).toEqual({ macs: fileVault.size, withoutFileVault: true, disagree: 0 });
+  });
+});

@@ -139,7 +139,8 @@ export class OktaTenant {
         serialNumber: d.serial,
         registered: true,
         secureHardwarePresent: true,
-        diskEncryptionType: mac ? (i % 9 === 8 ? 'NONE' : 'ALL_INTERNAL_VOLUMES') : 'FULL',
+        // The machine's own FileVault state: a guess of Okta's own made the same Mac encrypted in Kandji and not in Okta.
+        diskEncryptionType: mac ? (this.o.fleet.fileVault(d.index) ? 'ALL_INTERNAL_VOLUMES' : 'NONE') : 'FULL',
       },
       resourceType: 'UDDevice',
       resourceDisplayName: { value: d.hostname, sensitive: false },
