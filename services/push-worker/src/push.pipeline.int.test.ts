@@ -1,6 +1,4 @@
 import { generateKeyPairSync } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Queue, Worker } from 'bullmq';
 import type IORedis from 'ioredis';
 import { SecretBox, createLogger } from '@trustsync/core';
@@ -8,9 +6,9 @@ import { MemoryTokenCache } from '@trustsync/connectors';
 import { IntegrationSyncEntity, PushEntity, createIntegration, requestSync, type IntegrationInput } from '@trustsync/db';
 import { DEFAULT_COMPLIANCE_RULES, DEFAULT_RISK_WEIGHTS } from '@trustsync/posture';
 import { QUEUE_NAMES, createRedis, enqueueEvaluationForChange, enqueueSync, openQueue } from '@trustsync/queue';
-import { TEST_REDIS_URL, createTestDatabase, testQueuePrefix, type TestDatabase } from '@trustsync/testing';
+import { TEST_REDIS_URL, testQueuePrefix, type TestDatabase } from '@trustsync/testing';
 // Importing other services is fine in a test: this one runs the whole pipeline in-process.
-import { createApp } from '../../api/src/app';
+import { startApiHarness, type ApiHarness } from '../../api/src/testing/api-harness';
 import { RateGates } from '../../sync-worker/src/rate-gates';
 import { createSyncProcessor } from '../../sync-worker/src/sync.processor';
 import { startSandbox, type Sandbox } from '../../vendor-sandbox/src';
@@ -25,6 +23,7 @@ const logger = createLogger({ service: 'test', silent: true });
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const SSF_KEY = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
+let api: ApiHarness;
 let db: TestDatabase;
 let sandbox: Sandbox;
 let redis: IORedis;
@@ -35,8 +34,6 @@ const workers: Worker[] = [];
 const workerConnections: IORedis[] = [];
 const syncGates = new RateGates();
 const pushGates = new RateGates();
-let server: Server;
-let api: string;
 const ids: Record<'kandji' | 'zscaler' | 'seraphic' | 'okta' | 'crowdstrike', string> = { kandji: '', zscaler: '', seraphic: '', okta: '', crowdstrike: '' };
 
 function integrations(url: string): Record<keyof typeof ids, IntegrationInput> {
@@ -83,10 +80,9 @@ async function sync(integrationId: string): Promise<void> {
   if (row.status !== 'completed') throw new Error(`sync of ${integrationId} ended ${row.status}: ${row.errorMessage}`);
 }
 
+// Through the API harness' helper, which sends the credentials the API asks for.
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${api}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  return api.call(method, path, body);
 }
 
 const admin = async <T>(vendor: string, path: string, body?: unknown): Promise<T> => {
@@ -128,12 +124,17 @@ function worker(name: string, processor: ConstructorParameters<typeof Worker>[1]
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase('pushpipe');
   sandbox = await startSandbox({ people: 60, kandji: { devices: DEVICES }, zscaler: { devices: DEVICES }, seraphic: { devices: DEVICES }, okta: { devices: DEVICES }, crowdstrike: { devices: DEVICES, containmentDelayMs: 200 } });
   const prefix = testQueuePrefix('pushpipe');
   redis = createRedis(TEST_REDIS_URL, 'worker');
   syncQueue = openQueue(QUEUE_NAMES.sync, redis, prefix);
   pushQueue = openQueue(QUEUE_NAMES.push, redis, prefix);
+  apiRedis = createRedis(TEST_REDIS_URL, 'producer');
+  const apiPushQueue = openQueue(QUEUE_NAMES.push, apiRedis, prefix);
+  await apiPushQueue.waitUntilReady();
+  // The API under test runs over the harness' database; the workers share it.
+  api = await startApiHarness('pushpipe', { syncQueue, pushQueue: apiPushQueue, redis: apiRedis, secretBox: box });
+  db = api.db;
   const tokenCache = new MemoryTokenCache();
   worker(QUEUE_NAMES.sync, createSyncProcessor({
     dataSource: db.dataSource, secretBox: box, gates: syncGates, tokenCache, logger, maxInCallRetryWaitMs: 2000,
@@ -144,14 +145,6 @@ beforeAll(async () => {
     rules: { ...DEFAULT_COMPLIANCE_RULES, minimumOsVersions: {} }, riskWeights: DEFAULT_RISK_WEIGHTS, pushBaseline: false,
     commandPollMs: 100, commandTimeoutMs: 30_000,
   }), prefix);
-
-  apiRedis = createRedis(TEST_REDIS_URL, 'producer');
-  const apiPushQueue = openQueue(QUEUE_NAMES.push, apiRedis, prefix);
-  await apiPushQueue.waitUntilReady();
-  server = await new Promise((resolve) => {
-    const s = createApp({ dataSource: db.dataSource, syncQueue, pushQueue: apiPushQueue, redis: apiRedis, secretBox: box, logger, allowPrivateEndpoints: true }).listen(0, '127.0.0.1', () => resolve(s));
-  });
-  api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const inputs = integrations(sandbox.url);
   // Kandji last: its posture is what first makes devices evaluable, once every vendor knows them.
@@ -166,14 +159,13 @@ afterAll(async () => {
   await Promise.all(workers.map((w) => w.close()));
   await Promise.all([syncGates.close(), pushGates.close()]);
   for (const c of workerConnections) c.disconnect();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
   await pushQueue.obliterate({ force: true }).catch(() => undefined);
   await syncQueue.obliterate({ force: true }).catch(() => undefined);
   await Promise.all([pushQueue.close(), syncQueue.close()]);
+  await api.close();
   redis.disconnect();
   apiRedis.disconnect();
   await sandbox.close();
-  await db.drop();
 });
 
 describe('push orchestration against the vendor sandboxes', () => {
