@@ -199,4 +199,15 @@ describe('all five vendors at issue scale through the running system', () => {
     expect(merged.body.items[0].mappings.map((m) => m.integration_id).sort()).toEqual(holders.sort());
     expect(own.body.items.filter((d) => d.hostname === endpoint.hostname).map((d) => [d.serial_number, d.mappings.map((m) => [m.integration_id, m.external_entity_id])])).toEqual([[null, [[ids.seraphic, endpoint.endpointId]]]]);
   });
+
+  // Run last: it reads every tenant again, and a tool that contradicts another about the same machine shows up here.
+  it('reports a second full sync of every unchanged tenant as all unchanged', async () => {
+    const again = await Promise.all(VENDORS.map(async (v) => [v, await syncToEnd(stack, ids[v], 'full', 240_000)] as const));
+    const summary = (s: Record<string, any>) => ({
+      status: s.status,
+      items: [s.items_created, s.items_updated, s.items_deleted, s.items_unchanged],
+      posture_updated: (s.entity_counts as EntityCounts).device_posture?.updated ?? 0,
+    });
+    expect(Object.fromEntries(again.map(([v, s]) => [v, summary(s)]))).toEqual(Object.fromEntries(VENDORS.map((v) => [v, { status: 'completed', items: [0, 0, 0, syncs[v].items_processed], posture_updated: 0 }])));
+  }, 300_000);
 });
