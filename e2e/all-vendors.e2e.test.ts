@@ -172,6 +172,17 @@ describe('all five vendors at issue scale through the running system', () => {
     expect(users.body.total).toBe(PEOPLE);
   });
 
+  it.each([0, PEOPLE - 1])('keeps the Okta groups of person %i on its Okta user mapping', async (j) => {
+    const person = fleet.person(j);
+    const groups = await sandboxJson<Array<{ type: string; profile: { name: string } }>>(`${stack.sandbox}/okta/api/v1/groups?limit=200`, { authorization: 'SSWS sandbox-okta-api-token' });
+    const found = await stack.call<{ items: Array<{ id: string }> }>('GET', `/api/v1/users?email=${encodeURIComponent(person.email)}`);
+    const user = await stack.call<{ mappings: Array<{ integration_id: string; attributes: { groups?: string[] } }> }>('GET', `/api/v1/users/${found.body.items[0].id}`);
+
+    // The connector leaves Okta's built-in Everyone out; the rest are one group per department.
+    expect(groups.filter((g) => g.type === 'OKTA_GROUP').map((g) => g.profile.name)).toContain(person.department);
+    expect(user.body.mappings.find((m) => m.integration_id === ids.okta)?.attributes.groups).toEqual([person.department]);
+  });
+
   // Fleet indexes chosen by which tenants hold them: all five, the four device tools, Falcon only…
   it.each([
     { index: 0, vendors: ['kandji', 'okta', 'crowdstrike', 'zscaler', 'seraphic'] },
