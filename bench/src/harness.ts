@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { IntegrationSyncEntity, requestSync } from '@trustsync/db';
@@ -13,13 +13,18 @@ export interface BenchProcess {
   child: ChildProcess;
   /** Peak resident set size in MB (VmHWM), 0 where /proc is not available. */
   peakRssMb(): number;
+  /** CPU seconds (user + system) the process has used so far, 0 where /proc is not available. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
-/** Starts `node <script>` with `env`; its output goes to bench/results/<name>.log. */
-export function spawnService(name: string, script: string, env: NodeJS.ProcessEnv): BenchProcess {
+/** Clock ticks a second in /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** Starts `node [nodeArgs] <script>` with `env`; its output goes to bench/results/<name>.log. */
+export function spawnService(name: string, script: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): BenchProcess {
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-  const child = spawn(process.execPath, [join(ROOT, script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const log: Buffer[] = [];
   child.stdout?.on('data', (d: Buffer) => log.push(d));
   child.stderr?.on('data', (d: Buffer) => log.push(d));
@@ -34,10 +39,22 @@ export function spawnService(name: string, script: string, env: NodeJS.ProcessEn
     }
     return peak;
   };
+  let cpu = 0;
+  const readCpu = (): number => {
+    try {
+      // Fields 14 and 15 (utime, stime) follow the parenthesised command name.
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      cpu = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    } catch {
+      // process gone: keep the last reading
+    }
+    return cpu;
+  };
   const sampler = setInterval(readPeak, 250);
   return {
     child,
     peakRssMb: readPeak,
+    cpuSeconds: readCpu,
     stop: async () => {
       readPeak();
       clearInterval(sampler);
@@ -89,4 +106,24 @@ export function record(name: string, result: Record<string, unknown>): void {
   const line = JSON.stringify({ at: new Date().toISOString(), ...result });
   writeFileSync(join(ROOT, `bench/results/${name}.jsonl`), `${line}\n`, { flag: 'a' });
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
+/**
+ * CPU seconds used so far by every process named `postgres` on this machine (live backends,
+ * plus the postmaster's reaped children). A difference of two readings is Postgres's share of
+ * a phase, as long as nothing else uses the same server meanwhile.
+ */
+export function postgresCpuSeconds(): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const f = stat.split(') ')[1].split(' ');
+      ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+    } catch {
+      // gone between readdir and read
+    }
+  }
+  return ticks / CLOCK_TICKS_PER_SECOND;
 }

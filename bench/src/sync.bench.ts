@@ -1,7 +1,7 @@
 import { SecretBox } from '@trustsync/core';
 import { createIntegration } from '@trustsync/db';
 import { TEST_REDIS_URL, createTestDatabase, testQueuePrefix } from '@trustsync/testing';
-import { record, runSyncToEnd, spawnService, waitForHttp } from './harness';
+import { postgresCpuSeconds, record, runSyncToEnd, spawnService, waitForHttp, type BenchProcess } from './harness';
 import { rawUpsertRate } from './raw-upsert';
 
 /**
@@ -18,15 +18,24 @@ async function main(): Promise<void> {
   const prefix = testQueuePrefix('bench');
   const keyB64 = SecretBox.generateKey();
   const box = new SecretBox([{ id: 'bench', key: Buffer.from(keyB64, 'base64') }], 'bench');
-  const sandbox = spawnService('bench-sandbox', 'services/vendor-sandbox/dist/main.js', { SANDBOX_PORT: String(port), SANDBOX_VENDORS: 'kandji', SANDBOX_KANDJI_DEVICES: String(devices), SANDBOX_PEOPLE: String(people) });
-  const worker = spawnService('bench-sync-worker', 'services/sync-worker/dist/main.js', {
-    DATABASE_URL: db.url,
-    REDIS_URL: TEST_REDIS_URL,
-    TRUSTSYNC_QUEUE_PREFIX: prefix,
-    TRUSTSYNC_SECRET_KEYS: `bench:${keyB64}`,
-    SYNC_WORKER_CONCURRENCY: concurrency,
-    LOG_LEVEL: 'warn',
-  });
+  const nodeArgs = (name: string): string[] => (process.env[name] ?? '').split(' ').filter(Boolean);
+  const sandbox = spawnService('bench-sandbox', 'services/vendor-sandbox/dist/main.js', { SANDBOX_PORT: String(port), SANDBOX_VENDORS: 'kandji', SANDBOX_KANDJI_DEVICES: String(devices), SANDBOX_PEOPLE: String(people) }, nodeArgs('BENCH_SANDBOX_NODE_ARGS'));
+  // BENCH_LOG_LEVEL=debug logs every page's fetch wait and write time; BENCH_WORKER_NODE_ARGS
+  // (and BENCH_SANDBOX_NODE_ARGS) pass flags such as `--cpu-prof --cpu-prof-dir=/tmp/prof` to one process.
+  const worker = spawnService(
+    'bench-sync-worker',
+    'services/sync-worker/dist/main.js',
+    {
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      TRUSTSYNC_QUEUE_PREFIX: prefix,
+      TRUSTSYNC_SECRET_KEYS: `bench:${keyB64}`,
+      SYNC_WORKER_CONCURRENCY: concurrency,
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    },
+    nodeArgs('BENCH_WORKER_NODE_ARGS'),
+  );
+  const cpu = cpuMeter(worker, sandbox);
   try {
     await waitForHttp(`http://127.0.0.1:${port}/_sandbox`);
     const integration = await createIntegration(
@@ -36,14 +45,18 @@ async function main(): Promise<void> {
       'bench',
     );
     const t0 = Date.now();
+    cpu.start();
     const first = await runSyncToEnd(db.dataSource, TEST_REDIS_URL, prefix, integration.id);
     const firstSeconds = (Date.now() - t0) / 1000;
+    const firstCpu = cpu.stop();
     if (first.status !== 'completed') throw new Error(`first sync ${first.status}: ${first.errorMessage}`);
 
     const resyncStart = new Date();
     const t1 = Date.now();
+    cpu.start();
     const second = await runSyncToEnd(db.dataSource, TEST_REDIS_URL, prefix, integration.id);
     const secondSeconds = (Date.now() - t1) / 1000;
+    const secondCpu = cpu.stop();
     const rewritten: Array<{ devices: number; mappings: number; users: number }> = await db.dataSource.query(
       `SELECT (SELECT count(*)::int FROM devices WHERE updated_at >= $1) AS devices,
               (SELECT count(*)::int FROM integration_mappings WHERE last_synced_at >= $1) AS mappings,
@@ -52,12 +65,13 @@ async function main(): Promise<void> {
     );
     const raw = await rawUpsertRate(db.dataSource);
     const firstRate = Math.round(devices / firstSeconds);
-    record('sync', {
+    // Profiling runs (BENCH_RESULTS=sync-profile) keep their figures out of sync.jsonl.
+    record(process.env.BENCH_RESULTS ?? 'sync', {
       bench: 'sync',
       devices,
       people,
       worker_concurrency: Number(concurrency),
-      first_sync: { seconds: Number(firstSeconds.toFixed(2)), devices_per_second: firstRate, items: first.itemsProcessed, created: first.itemsCreated, entity_counts: first.entityCounts },
+      first_sync: { seconds: Number(firstSeconds.toFixed(2)), devices_per_second: firstRate, items: first.itemsProcessed, created: first.itemsCreated, cpu_seconds: firstCpu, entity_counts: first.entityCounts },
       resync_unchanged: {
         seconds: Number(secondSeconds.toFixed(2)),
         devices_per_second: Math.round(devices / secondSeconds),
@@ -66,6 +80,7 @@ async function main(): Promise<void> {
         updated: second.itemsUpdated,
         unchanged: second.itemsUnchanged,
         rows_rewritten: rewritten[0],
+        cpu_seconds: secondCpu,
       },
       raw_bulk_upsert: { devices_per_second: raw.devicesPerSecond, seconds: raw.seconds },
       ratio_first_sync_to_raw: Number((firstRate / raw.devicesPerSecond).toFixed(2)),
@@ -77,6 +92,20 @@ async function main(): Promise<void> {
     await sandbox.stop();
     await db.drop();
   }
+}
+
+/** CPU seconds the worker, the sandbox and Postgres spend between start() and stop(). */
+function cpuMeter(worker: BenchProcess, sandbox: BenchProcess) {
+  let from = { worker: 0, sandbox: 0, postgres: 0 };
+  const read = () => ({ worker: worker.cpuSeconds(), sandbox: sandbox.cpuSeconds(), postgres: postgresCpuSeconds() });
+  return {
+    start: () => void (from = read()),
+    stop: (): { worker: number; sandbox: number; postgres: number } => {
+      const to = read();
+      const d = (k: keyof typeof to): number => Number((to[k] - from[k]).toFixed(1));
+      return { worker: d('worker'), sandbox: d('sandbox'), postgres: d('postgres') };
+    },
+  };
 }
 
 main().catch((err) => {

@@ -14,6 +14,8 @@ export interface BaseConfig {
   secretBox: SecretBox;
   /** True when the secret key is the insecure development fallback. */
   usingDevSecretKey: boolean;
+  /** Where vendor requests may go (structurally the connectors' `OutboundPolicy`). */
+  outbound: { allowPrivate: boolean; allowedHosts: string[] };
 }
 
 // Only ever used in development mode, and announced loudly when it is.
@@ -71,5 +73,10 @@ export function readBaseConfig(r: EnvReader, env: NodeJS.ProcessEnv): BaseConfig
     logLevel: r.oneOf('LOG_LEVEL', ['error', 'warn', 'info', 'debug'] as const, 'info'),
     secretBox: box,
     usingDevSecretKey: dev,
+    outbound: {
+      // Outside production the sandbox runs on loopback over http.
+      allowPrivate: r.bool('TRUSTSYNC_ALLOW_PRIVATE_ENDPOINTS', mode !== 'production'),
+      allowedHosts: (r.optional('TRUSTSYNC_ENDPOINT_ALLOWLIST') ?? '').split(/[\s,]+/).filter(Boolean),
+    },
   };
 }

@@ -28,6 +28,20 @@ export class NotFoundError extends AppError {
   }
 }
 
+/** A request without a valid API key: none, unknown, revoked or expired. */
+export class UnauthorizedError extends AppError {
+  constructor(message: string) {
+    super('unauthorized', message);
+  }
+}
+
+/** A request whose API key is valid but whose role may not do this. */
+export class ForbiddenError extends AppError {
+  constructor(message: string, details?: ErrorDetails) {
+    super('forbidden', message, details);
+  }
+}
+
 /** A request that conflicts with the current state (a duplicate name, a disabled integration). */
 export class ConflictError extends AppError {
   constructor(message: string, details?: ErrorDetails) {

@@ -27,7 +27,7 @@ export interface ApiDeps {
   webhookIngress?: Partial<WebhookIngressOptions>;
   /** Queues shown in Bull Board and reported by `/queues/metrics` besides sync, webhook and push (e.g. the schedule queue). */
   monitoredQueues?: Queue[];
-  /** Bull Board read-only mode, fixed or per request (until authentication decides it by role). */
+  /** Bull Board read-only mode, fixed or per request; by default read-only for every role but admin. */
   queueDashboardReadOnly?: QueueDashboardOptions['readOnly'];
   /** The producer's Redis connection, pinged by readiness. */
   redis: IORedis;
@@ -40,6 +40,8 @@ export interface ApiDeps {
   bodyLimit?: string;
   /** Lets endpoints name loopback or private addresses (development and the sandbox demo). */
   allowPrivateEndpoints?: boolean;
+  /** Host patterns endpoints may name besides each vendor's own (`TRUSTSYNC_ENDPOINT_ALLOWLIST`). */
+  endpointAllowlist?: string[];
   connectionTestTimeoutMs?: number;
   enqueueTimeoutMs?: number;
   readinessTimeoutMs?: number;
@@ -61,6 +63,7 @@ export function resolveDeps(deps: ApiDeps): ApiContext {
     createConnector: deps.vendors ? (ctx) => vendors[ctx.integration.type].create(ctx) : createConnector,
     bodyLimit: '1mb',
     allowPrivateEndpoints: false,
+    endpointAllowlist: [],
     connectionTestTimeoutMs: 20_000,
     enqueueTimeoutMs: 2000,
     readinessTimeoutMs: 1000,
@@ -68,12 +71,10 @@ export function resolveDeps(deps: ApiDeps): ApiContext {
     now: () => new Date(),
     webhookIngress: {},
     monitoredQueues: [],
-    queueDashboardReadOnly: true,
+    queueDashboardReadOnly: (_req, res) => (res.locals.principal as { role?: string } | undefined)?.role !== 'admin',
     ...deps,
     vendors,
     webhookQueue: deps.webhookQueue ?? openQueue(QUEUE_NAMES.webhook, deps.redis, deps.syncQueue.opts.prefix ?? 'bull'),
   };
 }
 
-/** Who a request acts as; recorded as created_by / updated_by / triggered_by until authentication lands. */
-export const API_ACTOR = 'api';

@@ -17,6 +17,8 @@ import { requestContextMiddleware, requestScopedLogger, type RequestContext } fr
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { metricsRouter } from './metrics/metrics.routes';
 import { docsRouter } from './docs/docs.routes';
+import { authMiddleware } from './auth/auth.middleware';
+import { apiKeysRouter } from './auth/api-keys.routes';
 
 export type { ApiDeps } from './api-context';
 
@@ -37,6 +39,8 @@ export function createApp(deps: ApiDeps): express.Express {
     res.on('finish', () => ctx.logger.info('request', { requestId: res.locals.requestId, method: req.method, path: req.path, status: res.statusCode, durationMs: Date.now() - startedAt }));
     next();
   });
+  // Every route's role and the audit trail, before any body is read (public routes pass through).
+  app.use(authMiddleware(ctx));
   // Before the JSON parser: webhook signatures are checked against the raw body.
   app.use('/api/v1/integrations/webhooks', webhookIngressRouter(ctx));
   app.use(express.json({ limit: ctx.bodyLimit, type: 'application/json' }));
@@ -53,6 +57,7 @@ export function createApp(deps: ApiDeps): express.Express {
   api.use(queueMetricsRouter(monitored, ctx.readinessTimeoutMs));
   api.use(eventsRouter(ctx));
   api.use(inventoryRouter(ctx));
+  api.use(apiKeysRouter(ctx));
   app.use('/api/v1', api);
   app.use(routeNotFound);
   app.use(errorMiddleware(ctx.logger));

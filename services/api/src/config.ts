@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { EnvReader, readBaseConfig, type BaseConfig } from '@trustsync/core';
 
 /** Settings of the API process. */
@@ -15,6 +16,8 @@ export interface ApiConfig extends BaseConfig {
   shutdownDeadlineMs: number;
   /** Lets endpoints name loopback or private addresses; on by default outside production (the sandbox runs locally). */
   allowPrivateEndpoints: boolean;
+  /** An admin API key the operator chose (env or a Secret file); created at start when missing. */
+  bootstrapAdminKey?: string;
 }
 
 /** Reads and checks the API's settings, reporting every problem at once. */
@@ -32,8 +35,21 @@ export function readApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     enqueueTimeoutMs: r.int('API_ENQUEUE_TIMEOUT_MS', 2000, 50, 30_000),
     readinessTimeoutMs: r.int('API_READINESS_TIMEOUT_MS', 1000, 50, 10_000),
     shutdownDeadlineMs: r.int('API_SHUTDOWN_DEADLINE_MS', 10_000, 100, 120_000),
-    allowPrivateEndpoints: r.bool('TRUSTSYNC_ALLOW_PRIVATE_ENDPOINTS', base.mode !== 'production'),
+    allowPrivateEndpoints: base.outbound.allowPrivate,
   };
+  const keyFile = r.optional('TRUSTSYNC_BOOTSTRAP_ADMIN_KEY_FILE');
+  let bootstrapAdminKey = r.optional('TRUSTSYNC_BOOTSTRAP_ADMIN_KEY');
+  if (!bootstrapAdminKey && keyFile) {
+    try {
+      bootstrapAdminKey = readFileSync(keyFile, 'utf8').trim();
+    } catch (err) {
+      r.problem(`TRUSTSYNC_BOOTSTRAP_ADMIN_KEY_FILE ${keyFile} cannot be read: ${(err as Error).message}`);
+    }
+  }
+  if (bootstrapAdminKey !== undefined && !/^[\x21-\x7e]{32,256}$/.test(bootstrapAdminKey)) {
+    r.problem('TRUSTSYNC_BOOTSTRAP_ADMIN_KEY must be 32 to 256 printable characters without spaces (e.g. the output of npm run --silent secret-key)');
+  }
+  if (bootstrapAdminKey) config.bootstrapAdminKey = bootstrapAdminKey;
   r.finish();
   return config;
 }

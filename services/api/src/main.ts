@@ -1,5 +1,5 @@
 import { createLogger, onShutdown } from '@trustsync/core';
-import { addVendorUsage, createDataSource } from '@trustsync/db';
+import { addVendorUsage, createDataSource, ensureBootstrapApiKey } from '@trustsync/db';
 import { createMetrics } from '@trustsync/metrics';
 import { QUEUE_NAMES, createRedis, openQueue, openScheduleQueue } from '@trustsync/queue';
 import { createApp } from './app';
@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   // Migrations are not run here: the one-shot migrate job owns the schema.
   const dataSource = createDataSource({ url: config.databaseUrl, applicationName: 'trustsync-api' });
   await dataSource.initialize();
+  if (config.bootstrapAdminKey && (await ensureBootstrapApiKey(dataSource, config.bootstrapAdminKey))) logger.info('bootstrap admin API key created');
   const redis = createRedis(config.redisUrl, 'producer');
   const syncQueue = openQueue(QUEUE_NAMES.sync, redis, config.queuePrefix);
   const pushQueue = openQueue(QUEUE_NAMES.push, redis, config.queuePrefix);
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
     lifecycle,
     bodyLimit: config.bodyLimit,
     allowPrivateEndpoints: config.allowPrivateEndpoints,
+    endpointAllowlist: config.outbound.allowedHosts,
     connectionTestTimeoutMs: config.connectionTestTimeoutMs,
     enqueueTimeoutMs: config.enqueueTimeoutMs,
     readinessTimeoutMs: config.readinessTimeoutMs,

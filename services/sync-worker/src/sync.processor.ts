@@ -44,6 +44,13 @@ export interface SyncJobResult {
   totals?: SyncProgress['totals'];
 }
 
+/**
+ * Pages fetched ahead of the one being written. One is not enough: the fetcher then idles
+ * whenever a page arrives before the previous write ends, and a slow page stalls the writer.
+ * Four pages of 300 records cost a few MB.
+ */
+const READ_AHEAD_PAGES = 4;
+
 /** A stream that created this many rows refreshes planner statistics before the next one runs. */
 const ANALYZE_AFTER_CREATED = 5000;
 
@@ -160,7 +167,7 @@ export function createSyncProcessor(deps: SyncProcessorDeps) {
       const trackSeen = syncType === 'full' && stream.complete;
       let pages = 0;
       let waitedFrom = Date.now();
-      for await (const page of prefetch(stream.pages(saved?.cursor ?? null))) {
+      for await (const page of prefetch(stream.pages(saved?.cursor ?? null), READ_AHEAD_PAGES)) {
         const fetchMs = Date.now() - waitedFrom;
         const writeStart = Date.now();
         const written = await store.writePage(

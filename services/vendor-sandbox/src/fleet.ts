@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * The generated company every vendor sandbox describes. Device `i` and person `j` are pure
@@ -22,14 +22,17 @@ const MAC_OS = ['14.6.1', '14.7', '15.1', '15.2', '13.6.9'];
 const IPAD_MODELS = ['iPad (10th generation) (Wi-Fi)', 'iPad Air (5th generation) (Wi-Fi)', 'iPad Pro (11-inch) (4th generation)'];
 const SERIAL_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789';
 
+// One-shot `hash` rather than createHash(): the same digest at about half the cost, and a
+// 100,000-device tenant computes millions of these while it is paged through.
+
 /** A deterministic 32-bit hash of the inputs, for picking values. */
 export function pick32(...parts: Array<string | number>): number {
-  return createHash('sha1').update(parts.join('|')).digest().readUInt32BE(0);
+  return hash('sha1', parts.join('|'), 'buffer').readUInt32BE(0);
 }
 
 /** A deterministic UUID (v4 layout) from the inputs. */
 export function uuidFor(...parts: Array<string | number>): string {
-  const h = createHash('sha1').update(parts.join('|')).digest('hex');
+  const h = hash('sha1', parts.join('|'), 'hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
@@ -37,7 +40,7 @@ export function uuidFor(...parts: Array<string | number>): string {
 export function hexId(length: number, ...parts: Array<string | number>): string {
   let out = '';
   let n = 0;
-  while (out.length < length) out += createHash('sha1').update(`${parts.join('|')}#${n++}`).digest('hex');
+  while (out.length < length) out += hash('sha1', `${parts.join('|')}#${n++}`, 'hex');
   return out.slice(0, length);
 }
 

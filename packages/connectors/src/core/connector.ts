@@ -1,3 +1,4 @@
+import type { OutboundPolicy } from './outbound-policy';
 import type { Logger } from '@trustsync/core';
 import type { DevicePostureRecord, DeviceRecord, DetectionRecord, IntegrationType, PolicyRecord, UserRecord } from '@trustsync/model';
 import type { RateGate } from './rate-gate';
@@ -47,6 +48,8 @@ export interface ConnectorContext {
   now: () => Date;
   /** Called after every vendor response (metrics). */
   onResponse?: (status: number, latencyMs: number) => void;
+  /** Where requests may go (SSRF guard); services pass their configured policy, unit tests may leave it out. */
+  outbound?: OutboundPolicy;
 }
 
 /** Which platform entity a stream writes; `device_posture` patches devices already pulled. */
@@ -134,6 +137,8 @@ export interface ConnectorManifest {
   authTypes: readonly string[];
   capabilities: readonly Capability[];
   commands: readonly string[];
+  /** Host patterns of the vendor's API (`*.okta.com`): outside development, endpoints elsewhere need the operator's allow-list. */
+  hosts: readonly string[];
   /** The vendor's documented budget, used unless the integration overrides it. */
   defaultRateLimit: { requests: number; periodSeconds: number; maxConcurrent?: number };
 }

@@ -4,6 +4,7 @@ import type { Logger } from '@trustsync/core';
 import { ConnectorError, kindForStatus } from './errors';
 import type { RateGate, RateLimitInfo } from './rate-gate';
 import { headerValue, parseRetryAfter } from './retry-after';
+import { guardedAgents, outboundUrlProblem, type OutboundGuard } from './outbound-policy';
 
 /** How a vendor client authenticates; `refresh` is called once on a 401 and returns true if it got new credentials. */
 export interface AuthProvider {
@@ -48,7 +49,16 @@ export interface VendorHttpOptions {
   maxRedirects?: number;
   /** Called after every response with its status and latency (metrics). */
   onResponse?: (status: number, latencyMs: number) => void;
+  /** Refuses requests (and DNS answers) the outbound policy does not allow; absent: no check. */
+  outbound?: OutboundGuard;
 }
+
+/** The guard of a vendor's requests: the service's policy with the vendor's own host patterns. */
+export function outboundGuardOf(policy: OutboundPolicyLike | undefined, vendorHosts: readonly string[]): OutboundGuard | undefined {
+  return policy ? { ...policy, vendorHosts } : undefined;
+}
+
+type OutboundPolicyLike = Omit<OutboundGuard, 'vendorHosts'>;
 
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 const IDEMPOTENT = new Set(['get', 'head', 'options', 'put', 'delete']);
@@ -82,6 +92,10 @@ export function toConnectorError(err: unknown, opts: Pick<VendorHttpOptions, 've
     const retryAt = kind === 'rate_limited' ? new Date(Date.now() + (retryWaitMs(res, opts as VendorHttpOptions) ?? 60_000)) : undefined;
     return new ConnectorError(kind, opts.vendor, `${opts.vendor} answered ${res.status} to ${request}`, { status: res.status, retryAt, request }, { cause: err });
   }
+  // The outbound guard refused the address DNS gave: policy, not weather, so never retried.
+  if (ax.code === 'EPRIVATEADDR') {
+    return new ConnectorError('rejected', opts.vendor, `refused to call ${request}: ${ax.message}`, { request }, { cause: err });
+  }
   if (ax.isAxiosError || isNetworkError(ax)) {
     return new ConnectorError('transient', opts.vendor, `${opts.vendor} unreachable for ${request}: ${ax.code ?? ax.message}`, { request }, { cause: err });
   }
@@ -103,9 +117,15 @@ export function createVendorHttp(opts: VendorHttpOptions): AxiosInstance {
     paramsSerializer: opts.paramsSerializer,
     maxRedirects: opts.maxRedirects ?? 0,
     transitional: { clarifyTimeoutError: true },
+    ...(opts.outbound && !opts.outbound.allowPrivate ? guardedAgents : {}),
   });
 
   http.interceptors.request.use(async (config) => {
+    if (opts.outbound) {
+      const url = http.getUri(config);
+      const problem = outboundUrlProblem(url, opts.outbound);
+      if (problem) throw new ConnectorError('rejected', opts.vendor, `refused to call ${requestLabel(config)}: the URL ${problem}`);
+    }
     await opts.gate.acquire(config.signal as AbortSignal | undefined);
     if (opts.auth && !config.vendor?.skipAuth) await opts.auth.apply(config);
     (config as InternalAxiosRequestConfig & { startedAt?: number }).startedAt = Date.now();
@@ -146,7 +166,7 @@ export function createVendorHttp(opts: VendorHttpOptions): AxiosInstance {
     retryCondition: (err) => {
       const method = (err.config?.method ?? 'get').toLowerCase();
       const safe = IDEMPOTENT.has(method) || err.config?.vendor?.retrySafe === true;
-      if (!safe) return false;
+      if (!safe || err.code === 'EPRIVATEADDR') return false;
       if (!err.response) return isNetworkError(err) || err.code === 'ETIMEDOUT' || err.code === 'ECONNABORTED';
       if (!RETRY_STATUSES.has(err.response.status)) return false;
       const wait = retryWaitMs(err.response, opts);

@@ -3,6 +3,7 @@ export * from './retry-after';
 export * from './rate-gate';
 export * from './clustered-rate-gate';
 export * from './http-client';
+export * from './outbound-policy';
 export * from './connector';
 export * from './memory-token-cache';
 export * from './webhook';

@@ -1,5 +1,6 @@
+import { crowdstrikeManifest } from './manifest';
 import type { AxiosInstance, AxiosResponse, Method } from 'axios';
-import { ConnectorError, createVendorHttp, headerValue, parseRetryAfter, type ConnectorContext } from '../core';
+import { ConnectorError, createVendorHttp, outboundGuardOf, headerValue, parseRetryAfter, type ConnectorContext } from '../core';
 import type { FalconEnvelope } from './falcon-types';
 import { FALCON_CLOUDS, type ResolvedCrowdStrikeSettings } from './settings';
 
@@ -71,6 +72,7 @@ export class FalconClient {
     this.baseKey = `crowdstrike:base:${ctx.integration.id}`;
     this.expired = new RegExp(settings.scrollExpiredPattern, 'i');
     this.http = createVendorHttp({
+      outbound: outboundGuardOf(ctx.outbound, crowdstrikeManifest.hosts),
       vendor: VENDOR,
       baseURL: this.base,
       gate: ctx.gate,

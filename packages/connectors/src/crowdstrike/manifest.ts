@@ -8,5 +8,6 @@ export const crowdstrikeManifest = {
   capabilities: ['pullDevices', 'pullPolicies', 'pullDetections', 'runCommand', 'webhooks'],
   commands: ['contain', 'lift_containment'],
   // The bucket is shared with the customer's SIEM and SOAR, so TrustSync takes a share of it.
+  hosts: ['*.crowdstrike.com', '*.crowdstrike.mil'],
   defaultRateLimit: { requests: 3000, periodSeconds: 60, maxConcurrent: 10 },
 } as const satisfies ConnectorManifest;

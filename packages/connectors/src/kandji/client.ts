@@ -1,5 +1,6 @@
+import { kandjiManifest } from './manifest';
 import type { AxiosInstance, AxiosResponse } from 'axios';
-import { ConnectorError, createVendorHttp, type ConnectorContext, type Credentials } from '../core';
+import { ConnectorError, createVendorHttp, outboundGuardOf, type ConnectorContext, type Credentials } from '../core';
 import type {
   ActionResponse,
   BehavioralDetectionsPage,
@@ -64,10 +65,11 @@ export class KandjiClient {
   constructor(
     readonly baseUrl: string,
     token: string,
-    ctx: Pick<ConnectorContext, 'gate' | 'logger' | 'onResponse'>,
+    ctx: Pick<ConnectorContext, 'gate' | 'logger' | 'onResponse' | 'outbound'>,
   ) {
     this.origin = new URL(baseUrl).origin;
     this.http = createVendorHttp({
+      outbound: outboundGuardOf(ctx.outbound, kandjiManifest.hosts),
       vendor: VENDOR,
       baseURL: baseUrl,
       gate: ctx.gate,

@@ -8,5 +8,6 @@ export const kandjiManifest: ConnectorManifest = {
   authTypes: ['bearer', 'api_key'],
   capabilities: ['pullDevices', 'pullUsers', 'pullPolicies', 'pullDetections', 'runCommand'],
   commands: Object.keys(KANDJI_ACTIONS) as KandjiVerb[],
+  hosts: ['*.kandji.io', '*.iru.com'],
   defaultRateLimit: { requests: 10_000, periodSeconds: 3600, maxConcurrent: 8 },
 };

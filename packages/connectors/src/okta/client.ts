@@ -1,5 +1,6 @@
+import { oktaManifest } from './manifest';
 import type { AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
-import { ConnectorError, createVendorHttp, headerValue, type AuthProvider, type ConnectorContext } from '../core';
+import { ConnectorError, createVendorHttp, outboundGuardOf, headerValue, type AuthProvider, type ConnectorContext } from '../core';
 import { clientAssertion } from './jwt';
 import { parseLinkHeader } from './link-header';
 import type { OktaErrorBody } from './okta-types';
@@ -65,6 +66,7 @@ export class OktaClient {
     this.buckets = new OktaBuckets(settings.slowDownBelowRatio);
     this.allowedHosts = new Set([new URL(this.orgUrl).host, ...settings.linkHosts]);
     this.http = createVendorHttp({
+      outbound: outboundGuardOf(ctx.outbound, oktaManifest.hosts),
       vendor: VENDOR,
       baseURL: this.orgUrl,
       gate: ctx.gate,

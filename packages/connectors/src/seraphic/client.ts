@@ -1,5 +1,6 @@
+import { manifest as seraphicManifest } from './manifest';
 import type { AxiosInstance, AxiosResponse } from 'axios';
-import { ConnectorError, createVendorHttp, headerValue, parseRetryAfter, type ConnectorContext, type RateLimitInfo } from '../core';
+import { ConnectorError, createVendorHttp, outboundGuardOf, headerValue, parseRetryAfter, type ConnectorContext, type RateLimitInfo } from '../core';
 import type { SentinelRecord } from './mappers';
 import type { ResolvedSeraphicSettings } from './settings';
 
@@ -52,6 +53,7 @@ export class SeraphicClient {
     const apiKey = ctx.credentials.api_key;
     if (!apiKey) throw new ConnectorError('auth', VENDOR, 'missing credentials: api_key');
     this.http = createVendorHttp({
+      outbound: outboundGuardOf(ctx.outbound, seraphicManifest.hosts),
       vendor: VENDOR,
       baseURL: `${ctx.integration.endpoint.replace(/\/+$/, '')}${settings.apiPrefix}`,
       gate: ctx.gate,

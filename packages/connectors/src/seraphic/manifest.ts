@@ -7,5 +7,7 @@ export const manifest: ConnectorManifest = {
   authTypes: ['api_key'],
   capabilities: ['pullDevices', 'pullUsers', 'pullPolicies', 'pullDetections', 'pushCompliance', 'pushRiskScore', 'webhooks'],
   commands: [],
+  // Tenant URLs come from the Seraphic console and are not published [inf]: other hosts need TRUSTSYNC_ENDPOINT_ALLOWLIST.
+  hosts: ['*.seraphicsecurity.com'],
   defaultRateLimit: { requests: 2, periodSeconds: 1, maxConcurrent: 2 },
 };

@@ -1,7 +1,9 @@
+import { manifest as zscalerManifest } from './manifest';
 import type { AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import {
   ConnectorError,
   createVendorHttp,
+  outboundGuardOf,
   headerValue,
   isConnectorError,
   parseRetryAfter,
@@ -221,6 +223,7 @@ export class ZscalerClient {
       else if (product === 'zpa') auth = authWith(this.zpaToken(), bearer);
       else auth = authWith(this.zccToken(), (config, jwt) => void config.headers.set('auth-token', jwt));
       this.http[product] = createVendorHttp({
+      outbound: outboundGuardOf(ctx.outbound, zscalerManifest.hosts),
         vendor: VENDOR,
         baseURL: root,
         gate: ctx.gate,

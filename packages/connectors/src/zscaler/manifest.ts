@@ -14,5 +14,6 @@ export const manifest: ConnectorManifest = {
   authTypes: ['legacy', 'oneapi'],
   capabilities: ['pullDevices', 'pullUsers', 'pullPolicies', 'pushCompliance', 'pushRiskScore', 'runCommand', 'webhooks'],
   commands: ZSCALER_COMMANDS,
+  hosts: ['*.zscaler.net', '*.zscalerone.net', '*.zscalertwo.net', '*.zscalerthree.net', '*.zscloud.net', '*.zscalerbeta.net', '*.zscalergov.net', '*.zscalergov.us', '*.zscalerten.net', '*.zspreview.net', '*.zsapi.net', 'api.zscaler.com', 'config.private.zscaler.com', '*.zslogin.net', '*.zidentitygov.net', '*.zidentitygov.us'],
   defaultRateLimit: { requests: 2, periodSeconds: 1, maxConcurrent: 4 },
 };

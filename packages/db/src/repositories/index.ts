@@ -8,3 +8,5 @@ export * from './missed-webhooks.repository';
 export * from './pushes.repository';
 export * from './device-commands.repository';
 export * from './operations.repository';
+export * from './api-keys.repository';
+export * from './audit.repository';

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, NotFoundError, maskSecret, newId, type SecretBox } from '@trustsync/core';
+import { ConflictError, NotFoundError, SecretBox, maskSecret, newId } from '@trustsync/core';
 import type { IntegrationType } from '@trustsync/model';
 import { IntegrationEntity } from '../entities';
 
@@ -187,4 +187,46 @@ export async function recordHealth(ds: DataSource, id: string, status: Integrati
     .update({ id }, { healthStatus: status, healthReason: reason, lastHealthCheck: new Date() });
   if (!result.affected) throw new NotFoundError('integration', id);
   return getIntegration(ds, id);
+}
+
+const SEALED_COLUMNS = ['credentials_sealed', 'webhook_secret_sealed'] as const;
+
+/** How many sealed values each key id holds, over every integration (what a key's retirement waits for). */
+export async function countSealedByKey(ds: DataSource): Promise<Record<string, number>> {
+  const rows: Array<{ key_id: string; n: number }> = await ds.query(
+    `SELECT split_part(v, ':', 2) AS key_id, count(*)::int AS n
+     FROM integrations, LATERAL (VALUES (credentials_sealed), (webhook_secret_sealed)) AS sealed(v)
+     WHERE v IS NOT NULL GROUP BY 1 ORDER BY 1`,
+  );
+  return Object.fromEntries(rows.map((r) => [r.key_id, r.n]));
+}
+
+/**
+ * Key rotation: re-seals every credential and webhook secret not yet under the active key, a
+ * batch at a time, while the services keep running (they open values under any configured key).
+ * Each row is written only if it still holds the value read, so a concurrent edit is never
+ * overwritten; such a row is simply taken again on the next pass.
+ */
+export async function resealUnderActiveKey(ds: DataSource, box: SecretBox, batchSize = 200): Promise<{ resealed: number; passes: number }> {
+  let resealed = 0;
+  let passes = 0;
+  for (;;) {
+    passes++;
+    const rows: Array<{ id: string; credentials_sealed: string | null; webhook_secret_sealed: string | null }> = await ds.query(
+      `SELECT id, credentials_sealed, webhook_secret_sealed FROM integrations
+       WHERE split_part(credentials_sealed, ':', 2) <> $1 OR split_part(webhook_secret_sealed, ':', 2) <> $1
+       ORDER BY id LIMIT $2`,
+      [box.activeKeyId, batchSize],
+    );
+    if (rows.length === 0) return { resealed, passes };
+    for (const row of rows) {
+      const next = SEALED_COLUMNS.map((c) => (row[c] && SecretBox.keyIdOf(row[c]!) !== box.activeKeyId ? box.seal(box.open(row[c]!)) : row[c]));
+      const updated = await ds.query(
+        `UPDATE integrations SET credentials_sealed = $2, webhook_secret_sealed = $3
+         WHERE id = $1 AND credentials_sealed IS NOT DISTINCT FROM $4 AND webhook_secret_sealed IS NOT DISTINCT FROM $5`,
+        [row.id, next[0], next[1], row.credentials_sealed, row.webhook_secret_sealed],
+      );
+      if (updated[1] === 1) resealed++;
+    }
+  }
 }

@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Express, Request } from 'express';
+import type { Express, Request, Response } from 'express';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
@@ -7,9 +7,9 @@ import { ExpressAdapter } from '@bull-board/express';
 /** Where Bull Board is mounted. */
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 
-/** Options of the dashboard: read-only for everyone, or decided per request (the caller's role, once authentication lands). */
+/** Options of the dashboard: read-only for everyone, or decided per request (by the caller's role). */
 export interface QueueDashboardOptions {
-  readOnly: boolean | ((req: Request) => boolean);
+  readOnly: boolean | ((req: Request, res: Response) => boolean);
 }
 
 function board(queues: Queue[], readOnlyMode: boolean): ExpressAdapter {
@@ -32,5 +32,5 @@ export function mountQueueDashboard(app: Express, queues: Queue[], opts: QueueDa
   const decide = opts.readOnly;
   const viewer = board(queues, true).getRouter();
   const admin = board(queues, false).getRouter();
-  app.use(QUEUE_DASHBOARD_PATH, (req, res, next) => (decide(req) ? viewer : admin)(req, res, next));
+  app.use(QUEUE_DASHBOARD_PATH, (req, res, next) => (decide(req, res) ? viewer : admin)(req, res, next));
 }

@@ -1,6 +1,8 @@
 import { Router, type Request } from 'express';
 import { getCommand, getDevice, listDeviceCommands, listPushes } from '@trustsync/db';
-import { API_ACTOR, type ApiContext } from '../api-context';
+import type { ApiContext } from '../api-context';
+import { actorOf, requireRole } from '../auth/auth.middleware';
+import { OBSERVING_COMMANDS } from '../auth/route-policy';
 import { parseBody, parseQuery, rejectAnyQuery } from '../http/input.validator';
 import { PageQuery, pageBody, pagingOf } from '../http/paging.dto';
 import { snakeKeys } from '../http/snake-case';
@@ -57,7 +59,8 @@ export function devicesRouter(ctx: ApiContext): Router {
   router.post('/devices/:id/commands', async (req, res) => {
     rejectAnyQuery(req.query);
     const body = await parseBody(CommandBody, req.body);
-    const { command, created } = await requestCommand(ctx, { deviceId: req.params.id, command: body.command, params: body.params ?? {}, integrationId: body.integration_id, idempotencyKey: idempotencyKeyOf(req), requestedBy: API_ACTOR });
+    if (!OBSERVING_COMMANDS.has(body.command)) requireRole(res, 'admin', `the ${body.command} command (it changes the device)`);
+    const { command, created } = await requestCommand(ctx, { deviceId: req.params.id, command: body.command, params: body.params ?? {}, integrationId: body.integration_id, idempotencyKey: idempotencyKeyOf(req), requestedBy: actorOf(res) });
     res.status(created ? 202 : 200).json(snakeKeys(command));
   });
 
@@ -65,7 +68,7 @@ export function devicesRouter(ctx: ApiContext): Router {
     router.post(`/devices/:id/actions/${path}`, async (req, res) => {
       rejectAnyQuery(req.query);
       const body = await parseBody(ContainmentBody, req.body);
-      const result = await requestCommand(ctx, { deviceId: req.params.id, command, params: {}, integrationId: body.integration_id, idempotencyKey: idempotencyKeyOf(req), requestedBy: API_ACTOR });
+      const result = await requestCommand(ctx, { deviceId: req.params.id, command, params: {}, integrationId: body.integration_id, idempotencyKey: idempotencyKeyOf(req), requestedBy: actorOf(res) });
       res.status(result.created ? 202 : 200).json(snakeKeys(result.command));
     });
   }

@@ -1,3 +1,4 @@
+import { QUEUE_DASHBOARD_ACCESS, ROUTE_ACCESS } from '../auth/route-policy';
 import { getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
@@ -12,7 +13,8 @@ export interface OpenApiDocument {
   openapi: '3.1.0';
   info: { title: string; version: string; description: string };
   paths: Record<string, Record<string, Record<string, unknown>>>;
-  components: { schemas: Record<string, JsonSchema> };
+  components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, Record<string, unknown>> };
+  security: Array<Record<string, string[]>>;
   tags: Array<{ name: string }>;
 }
 
@@ -173,6 +175,9 @@ export function buildOpenApi(routes: RegisteredRoute[], docs: Record<string, Rou
         default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } } },
       },
     };
+    const access = ROUTE_ACCESS[`${route.method} ${route.path}`] ?? (isThirdParty(route.path) ? QUEUE_DASHBOARD_ACCESS : undefined);
+    if (access === 'public') operation.security = [];
+    else operation['x-required-role'] = access ?? (route.method === 'GET' ? 'viewer' : 'admin');
     if (parameters.length > 0) operation.parameters = parameters;
     if (doc?.body) operation.requestBody = { required: true, content: { 'application/json': { schema: registry.refTo(doc.body) } } };
     if (doc?.rawBody) operation.requestBody = { required: true, content: { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } } };
@@ -187,7 +192,11 @@ export function buildOpenApi(routes: RegisteredRoute[], docs: Record<string, Rou
       description: 'Integration layer between the zero-trust platform and Kandji, Zscaler, Seraphic, Okta and CrowdStrike Falcon. Errors always have the shape {error: {code, message, details}}.',
     },
     paths,
-    components: { schemas: { ...registry.schemas, ErrorResponse: ERROR_SCHEMA } },
+    components: {
+      schemas: { ...registry.schemas, ErrorResponse: ERROR_SCHEMA },
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key (`tsk_…`); its role (viewer, operator, admin) is named on each operation as x-required-role.' } },
+    },
+    security: [{ apiKey: [] }],
     tags: [...tags].sort().map((name) => ({ name })),
   };
 }

@@ -5,6 +5,7 @@ import { CreateIntegrationDto, ListIntegrationsQuery, UpdateIntegrationDto } fro
 import { ListDetectionsQuery, ListDevicesQuery, ListMappingsQuery, ListPoliciesQuery, ListUsersQuery } from '../inventory/inventory.dto';
 import { AutomaticActionsQuery, CreateResponseRuleBody, IntegrationPushesQuery, UpdateResponseRuleBody } from '../pushes/response-rule.dto';
 import { ListSyncsQuery, SyncTypeInput } from '../syncs/sync.dto';
+import { CreateApiKeyBody, ListAuditQuery } from '../auth/api-keys.dto';
 
 /** A DTO class the API validates input with. */
 export type DtoClass = new () => object;
@@ -78,6 +79,10 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'POST /api/v1/events/replay': { summary: 'Replay the events of one integration that match a filter', tag: 'events', body: BulkReplayBody, status: 202 },
   'GET /api/v1/events/:event_id': { summary: 'One event', tag: 'events' },
   'POST /api/v1/events/:event_id/replay': { summary: 'Replay one event', tag: 'events', status: 202 },
+  'GET /api/v1/api-keys': { summary: 'List API keys (never the keys themselves)', tag: 'security', query: PageQuery },
+  'POST /api/v1/api-keys': { summary: 'Create an API key; the key is in this answer only', tag: 'security', body: CreateApiKeyBody, status: 201 },
+  'DELETE /api/v1/api-keys/:id': { summary: 'Revoke an API key at once', tag: 'security' },
+  'GET /api/v1/audit': { summary: 'The append-only audit log of every change, trigger, push and command', tag: 'security', query: ListAuditQuery },
   'POST /api/v1/integrations/webhooks/:id': { summary: 'Webhook delivery from a vendor (signature checked against the raw body)', tag: 'webhooks', rawBody: true, status: 202 },
   'GET /api/v1/integrations/webhooks/:id': { summary: 'Vendor verification challenge (Okta)', tag: 'webhooks' },
 };

@@ -12,6 +12,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   invalid_json: 400,
   invalid_value: 400,
   bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   route_not_found: 404,
   conflict: 409,
@@ -85,6 +87,7 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
     if (res.headersSent) return next(err);
     const { status, body } = toHttpError(err);
     if (status >= 500) logger.log(status === 503 ? 'warn' : 'error', 'request failed', { method: req.method, path: req.path, status, err });
+    if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="trustsync"');
     res.status(status).json(body);
   };
 }

@@ -69,6 +69,7 @@ async function runTest(ctx: ApiContext, entity: IntegrationEntity, registry: Sec
       logger: ctx.logger.child({ integrationId: entity.id, vendor: type }),
       now: ctx.now,
       onResponse: ctx.metrics.vendorResponseHook(type, entity.id, gate),
+      outbound: { allowPrivate: ctx.allowPrivateEndpoints, allowedHosts: ctx.endpointAllowlist },
     });
     try {
       const result = await withDeadline(connector.testConnection(), ctx.connectionTestTimeoutMs, `${type} connection test`);

@@ -1,15 +1,17 @@
 import type { IntegrationEntity, IntegrationPatch } from '@trustsync/db';
-import type { VendorModule } from '@trustsync/connectors';
+import { outboundUrlProblem, type VendorModule } from '@trustsync/connectors';
 import type { IntegrationType } from '@trustsync/model';
 import { checkInput, rejectProblems, type FieldProblem } from '../http/input.validator';
 import { AUTH_TYPES, READ_ONLY_FIELDS, type CreateIntegrationDto, type UpdateIntegrationDto } from './integration.dto';
 import { toIntegrationPatch } from './integration-input.mapper';
-import { endpointProblem } from './endpoint.policy';
 
 /** What body validation needs to know beyond the DTO. */
 export interface IntegrationRules {
   vendors: Record<IntegrationType, VendorModule>;
+  /** Lets endpoints name any scheme, host and address (development, the sandbox demo). */
   allowPrivateEndpoints: boolean;
+  /** Host patterns allowed besides each vendor's own. */
+  endpointAllowlist: readonly string[];
 }
 
 const READ_ONLY = new Set<string>(READ_ONLY_FIELDS);
@@ -69,8 +71,10 @@ export async function integrationPatchFrom(
     }
   }
   if (typeof dto.endpoint === 'string' && !badFields.has('endpoint')) {
-    const problem = endpointProblem(dto.endpoint, rules.allowPrivateEndpoints);
-    if (problem) problems.push({ field: 'endpoint', problems: [problem] });
+    // The same guard the vendor HTTP client applies to every request; refusing early gives the precise field.
+    const hosts = vendor?.manifest.hosts ?? [];
+    const problem = outboundUrlProblem(dto.endpoint, { allowPrivate: rules.allowPrivateEndpoints, allowedHosts: rules.endpointAllowlist, vendorHosts: hosts });
+    if (problem) problems.push({ field: 'endpoint', problems: [`endpoint ${problem}`] });
   }
   rejectProblems(problems, 'request body');
   return patch;

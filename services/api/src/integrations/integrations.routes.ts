@@ -3,7 +3,8 @@ import {
   createIntegration, deleteIntegration, getIntegration, listIntegrations, updateIntegration,
   type IntegrationInput,
 } from '@trustsync/db';
-import { API_ACTOR, type ApiContext } from '../api-context';
+import type { ApiContext } from '../api-context';
+import { actorOf } from '../auth/auth.middleware';
 import { parseQuery, rejectAnyQuery } from '../http/input.validator';
 import { requireJsonBody } from '../http/error.middleware';
 import { pageBody, pagingOf } from '../http/paging.dto';
@@ -16,7 +17,7 @@ import { statisticsBody } from '../metrics/statistics.view';
 /** Integration CRUD, statistics and the connection test. */
 export function integrationsRouter(ctx: ApiContext): Router {
   const router = Router();
-  const rules = { vendors: ctx.vendors, allowPrivateEndpoints: ctx.allowPrivateEndpoints };
+  const rules = { vendors: ctx.vendors, allowPrivateEndpoints: ctx.allowPrivateEndpoints, endpointAllowlist: ctx.endpointAllowlist };
 
   // Registered before /integrations/:id, which would otherwise take "statistics" for an id.
   router.get('/integrations/statistics', async (req, res) => {
@@ -33,7 +34,8 @@ export function integrationsRouter(ctx: ApiContext): Router {
   router.post('/integrations', requireJsonBody(), async (req, res) => {
     rejectAnyQuery(req.query);
     const input = (await integrationPatchFrom(CreateIntegrationDto, req.body, rules)) as IntegrationInput;
-    const entity = await createIntegration(ctx.dataSource, ctx.secretBox, input, API_ACTOR);
+    const entity = await createIntegration(ctx.dataSource, ctx.secretBox, input, actorOf(res));
+    res.locals.auditTarget = entity.id;
     ctx.logger.info('integration created', { integrationId: entity.id, type: entity.integrationType });
     res.status(201).json(integrationView(entity));
   });
@@ -47,7 +49,7 @@ export function integrationsRouter(ctx: ApiContext): Router {
     rejectAnyQuery(req.query);
     const current = await getIntegration(ctx.dataSource, req.params.id);
     const patch = await integrationPatchFrom(UpdateIntegrationDto, req.body, rules, current);
-    const entity = await updateIntegration(ctx.dataSource, ctx.secretBox, current.id, patch, API_ACTOR);
+    const entity = await updateIntegration(ctx.dataSource, ctx.secretBox, current.id, patch, actorOf(res));
     ctx.logger.info('integration updated', { integrationId: entity.id, fields: Object.keys(patch) });
     res.json(integrationView(entity));
   });

@@ -11,7 +11,7 @@ describe('GET /metrics and request ids on the API', () => {
   afterAll(async () => api.close());
 
   it('answers in the Prometheus text format with every TrustSync family', async () => {
-    const res = await fetch(`${api.baseUrl}/metrics`);
+    const res = await fetch(`${api.baseUrl}/metrics`, { headers: api.authHeader });
     const body = await res.text();
     const declared = new Set([...body.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]));
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -20,13 +20,13 @@ describe('GET /metrics and request ids on the API', () => {
 
   it('counts API requests by route pattern, not by raw path', async () => {
     await api.call('GET', '/api/v1/integrations/INT-000000000000');
-    const samples = parseExposition(await (await fetch(`${api.baseUrl}/metrics`)).text());
+    const samples = parseExposition(await (await fetch(`${api.baseUrl}/metrics`, { headers: api.authHeader })).text());
     expect(sumSamples(samples, METRIC_NAMES.httpRequests, { method: 'GET', route: '/api/v1/integrations/:id', status_class: '4xx' })).toBe(1);
   });
 
   it('shows the health of each integration read from Postgres', async () => {
     const created = await api.call('POST', '/api/v1/integrations', { ...kandjiExample(), name: 'health gauge' });
-    const samples = parseExposition(await (await fetch(`${api.baseUrl}/metrics`)).text());
+    const samples = parseExposition(await (await fetch(`${api.baseUrl}/metrics`, { headers: api.authHeader })).text());
     expect(sumSamples(samples, METRIC_NAMES.integrationHealth, { integration_id: created.body.id, state: 'unknown' })).toBe(1);
   });
 

@@ -6,7 +6,8 @@ import {
 } from '@trustsync/db';
 import type { IntegrationType } from '@trustsync/model';
 import { enqueuePush } from '@trustsync/queue';
-import { API_ACTOR, type ApiContext } from '../api-context';
+import type { ApiContext } from '../api-context';
+import { actorOf } from '../auth/auth.middleware';
 import { withDeadline } from '../http/deadline';
 import { parseBody, parseQuery, rejectAnyQuery } from '../http/input.validator';
 import { pageBody, pagingOf } from '../http/paging.dto';
@@ -55,7 +56,7 @@ export function pushesRouter(ctx: ApiContext): Router {
     const manifest = ctx.vendors[integration.integrationType as IntegrationType]?.manifest;
     if (!manifest?.commands.includes(body.command)) throw new ValidationError(`${integration.integrationType} has no command ${body.command}`, [{ field: 'command', problems: [`must be one of ${manifest?.commands.join(', ') || 'nothing'}`] }]);
     if (!REVERSIBLE_COMMANDS[body.command]) throw new ValidationError(`${body.command} cannot be undone, so no rule may run it`, [{ field: 'command', problems: [`must be one of ${Object.keys(REVERSIBLE_COMMANDS).join(', ')}`] }]);
-    const rule = await createResponseRule(ctx.dataSource, integration.id, { name: body.name, trigger: body.trigger, minSeverity: body.min_severity, command: body.command, params: body.params, enabled: body.enabled }, API_ACTOR);
+    const rule = await createResponseRule(ctx.dataSource, integration.id, { name: body.name, trigger: body.trigger, minSeverity: body.min_severity, command: body.command, params: body.params, enabled: body.enabled }, actorOf(res));
     res.status(201).json(snakeKeys(rule));
   });
 
@@ -90,8 +91,8 @@ export function pushesRouter(ctx: ApiContext): Router {
     const original = action.commandId ? await getCommand(ctx.dataSource, action.commandId) : null;
     const reverse = REVERSIBLE_COMMANDS[original?.command ?? ''];
     if (!reverse) throw new ConflictError(`automatic action ${action.id} has no command that can be undone`);
-    const { command } = await requestCommand(ctx, { deviceId: action.deviceId, command: reverse, params: {}, integrationId: action.integrationId, idempotencyKey: `undo-action-${action.id}`, requestedBy: API_ACTOR });
-    const undone = await markActionUndone(ctx.dataSource, action.id, command.id, API_ACTOR);
+    const { command } = await requestCommand(ctx, { deviceId: action.deviceId, command: reverse, params: {}, integrationId: action.integrationId, idempotencyKey: `undo-action-${action.id}`, requestedBy: actorOf(res) });
+    const undone = await markActionUndone(ctx.dataSource, action.id, command.id, actorOf(res));
     res.status(202).json({ ...snakeKeys(undone), undo_command: snakeKeys(command) });
   });
   return router;

@@ -26,14 +26,17 @@ describe('queue dashboard and queue depth (real Redis)', () => {
   });
 
   it('serves Bull Board at /admin/queues', async () => {
-    const res = await fetch(`${api.baseUrl}/admin/queues`);
+    const res = await fetch(`${api.baseUrl}/admin/queues`, { headers: api.authHeader });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('__UI_CONFIG__');
   });
 
-  it('lists the queues in read-only mode for callers without an admin role', async () => {
-    const res = await api.call('GET', '/admin/queues/api/queues');
-    const sync = res.body.queues.find((q: { name: string }) => q.name === 'sync');
-    expect(sync.readOnlyMode).toBe(true);
+  it('lists the queues in read-only mode for callers without an admin role, and writable for admins', async () => {
+    const readOnly = async (key: string) => (await api.call('GET', '/admin/queues/api/queues', undefined, { key })).body.queues.find((q: { name: string }) => q.name === 'sync').readOnlyMode;
+    expect([await readOnly(await api.createKey('viewer')), await readOnly(await api.createKey('operator')), await readOnly(api.adminKey)]).toEqual([true, true, false]);
+  });
+
+  it('refuses the dashboard without a key', async () => {
+    expect((await api.call('GET', '/admin/queues/api/queues', undefined, { key: null })).status).toBe(401);
   });
 });

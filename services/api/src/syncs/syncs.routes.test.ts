@@ -44,7 +44,7 @@ describe('triggering a sync', () => {
     const id = await createIntegration();
     const res = await api.call('POST', `/api/v1/integrations/${id}/sync`);
     const job = await api.queue.getJob(res.body.sync_id);
-    expect(job?.data).toEqual({ syncId: res.body.sync_id, integrationId: id, syncType: 'full', triggeredBy: 'api' });
+    expect(job?.data).toEqual({ syncId: res.body.sync_id, integrationId: id, syncType: 'full', triggeredBy: expect.stringMatching(/^test-admin \(KEY-[0-9A-Z]{12}\)$/) });
   });
 
   it('puts no secret in the job data', async () => {
@@ -87,7 +87,7 @@ describe('triggering a sync', () => {
     const server = createApp({ ...api.deps, syncQueue: broken as unknown as typeof api.queue }).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     const port = (server.address() as { port: number }).port;
-    const res = await fetch(`http://127.0.0.1:${port}/api/v1/integrations/${id}/sync`, { method: 'POST' });
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/integrations/${id}/sync`, { method: 'POST', headers: api.authHeader });
     server.close();
     expect(res.status).toBe(202);
     const body = await res.json();

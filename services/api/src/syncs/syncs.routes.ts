@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { getIntegration, getSync, listSyncableIntegrations, listSyncs } from '@trustsync/db';
-import { API_ACTOR, type ApiContext } from '../api-context';
+import type { ApiContext } from '../api-context';
+import { actorOf } from '../auth/auth.middleware';
 import { optionalJsonBody } from '../http/error.middleware';
 import { parseBody, parseQuery, rejectAnyQuery } from '../http/input.validator';
 import { pageBody, pagingOf } from '../http/paging.dto';
@@ -18,7 +19,7 @@ export function syncsRouter(ctx: ApiContext): Router {
     const syncType = body.sync_type ?? query.sync_type ?? 'full';
     const syncs = [];
     for (const integration of await listSyncableIntegrations(ctx.dataSource)) {
-      const outcome = await triggerSync(ctx, integration, syncType, API_ACTOR);
+      const outcome = await triggerSync(ctx, integration, syncType, actorOf(res));
       syncs.push({ integration_id: integration.id, sync_id: outcome.sync_id, status: outcome.status, coalesced: outcome.coalesced });
     }
     res.status(202).json({ sync_type: syncType, count: syncs.length, syncs });
@@ -27,7 +28,7 @@ export function syncsRouter(ctx: ApiContext): Router {
   router.post('/integrations/:id/sync', async (req, res) => {
     const query = await parseQuery(SyncTypeInput, req.query);
     const integration = await getIntegration(ctx.dataSource, req.params.id);
-    res.status(202).json(await triggerSync(ctx, integration, query.sync_type ?? 'full', API_ACTOR));
+    res.status(202).json(await triggerSync(ctx, integration, query.sync_type ?? 'full', actorOf(res)));
   });
 
   router.get('/integrations/:id/syncs', async (req, res) => {

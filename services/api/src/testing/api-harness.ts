@@ -5,6 +5,7 @@ import type IORedis from 'ioredis';
 import { SecretBox, createLogger } from '@trustsync/core';
 import { QUEUE_NAMES, createRedis, openQueue } from '@trustsync/queue';
 import { TEST_REDIS_URL, createTestDatabase, testQueuePrefix, type TestDatabase } from '@trustsync/testing';
+import { createApiKey, type ApiRole } from '@trustsync/db';
 import { createApp, type ApiDeps } from '../app';
 
 /** A JSON answer from the API under test; `text` is the raw body, for "never contains" checks. */
@@ -24,8 +25,14 @@ export interface ApiHarness {
   redis: IORedis;
   box: SecretBox;
   deps: ApiDeps;
-  /** Sends JSON (or a raw string with its own content type) and reads the answer. */
-  call(method: string, path: string, body?: unknown, init?: { contentType?: string; raw?: string }): Promise<ApiAnswer>;
+  /** An admin API key, sent by `call` unless told otherwise. */
+  adminKey: string;
+  /** `Authorization` header of the admin key, for tests that fetch by themselves. */
+  authHeader: Record<string, string>;
+  /** Creates a key of `role` (optionally expiring) and returns it. */
+  createKey(role: ApiRole, opts?: { expiresAt?: Date; name?: string }): Promise<string>;
+  /** Sends JSON (or a raw string with its own content type) and reads the answer; `key: null` sends no key. */
+  call(method: string, path: string, body?: unknown, init?: { contentType?: string; raw?: string; key?: string | null; headers?: Record<string, string> }): Promise<ApiAnswer>;
   close(): Promise<void>;
 }
 
@@ -51,8 +58,13 @@ export async function startApiHarness(label: string, overrides: Partial<ApiDeps>
   });
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
+  const createKey: ApiHarness['createKey'] = async (role, opts = {}) =>
+    (await createApiKey(db.dataSource, { name: opts.name ?? `test-${role}`, role, expiresAt: opts.expiresAt, createdBy: 'test' })).key;
+  const adminKey = await createKey('admin', { name: 'test-admin' });
+
   const call: ApiHarness['call'] = async (method, path, body, init = {}) => {
-    const headers: Record<string, string> = {};
+    const key = init.key === undefined ? adminKey : init.key;
+    const headers: Record<string, string> = { ...(key ? { authorization: `Bearer ${key}` } : {}), ...init.headers };
     let payload: string | undefined = init.raw;
     if (body !== undefined) payload = JSON.stringify(body);
     if (payload !== undefined) headers['content-type'] = init.contentType ?? 'application/json';
@@ -74,6 +86,9 @@ export async function startApiHarness(label: string, overrides: Partial<ApiDeps>
     redis,
     box,
     deps,
+    adminKey,
+    authHeader: { authorization: `Bearer ${adminKey}` },
+    createKey,
     call,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));

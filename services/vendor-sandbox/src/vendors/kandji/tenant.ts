@@ -73,6 +73,12 @@ function modularInverse(a: bigint, m: bigint): bigint {
   return ((t0 % m) + m) % m;
 }
 const HOUR_MS = 3_600_000;
+/**
+ * Devices kept computed: enough for the four Prism categories the posture stream asks for at one
+ * offset at once (4 × 300 requests of the same 300 devices), so each device is derived once there
+ * instead of four times. Bounded, so a 100,000-device tenant still costs no memory.
+ */
+const DEVICE_CACHE_SIZE = 2048;
 
 /** Options of a simulated tenant. */
 export interface KandjiTenantOptions {
@@ -100,6 +106,8 @@ export class KandjiTenant {
   private readonly locked = new Set<number>();
   private readonly lostMode = new Set<number>();
   private scanCache: TenantScan | undefined;
+  // Insertion-ordered, oldest evicted first; emptied by every change to what `device` returns.
+  private readonly deviceCache = new Map<number, SimDevice>();
   private commandCount = 0;
   private readonly tailOffset: bigint;
 
@@ -136,6 +144,7 @@ export class KandjiTenant {
   resize(devices: number): void {
     this.size = devices;
     this.scanCache = undefined;
+    this.deviceCache.clear();
   }
 
   /** Up to `count` devices from list position `position` (removed devices skipped), in O(page + removed). */
@@ -151,8 +160,17 @@ export class KandjiTenant {
     return out;
   }
 
-  /** The device at fleet index `i`, as it is now. */
+  /** The device at fleet index `i`, as it is now. Callers must not change the object: it may be shared. */
   device(i: number): SimDevice {
+    const cached = this.deviceCache.get(i);
+    if (cached) return cached;
+    const d = this.derive(i);
+    if (this.deviceCache.size >= DEVICE_CACHE_SIZE) this.deviceCache.delete(this.deviceCache.keys().next().value!);
+    this.deviceCache.set(i, d);
+    return d;
+  }
+
+  private derive(i: number): SimDevice {
     const { f, owner, h, blueprintIndex } = this.classify(i);
     const modelName = f.model.split(' (')[0];
     return {
@@ -211,24 +229,29 @@ export class KandjiTenant {
     this.removed.add(i);
     this.removedSorted = [...this.removed].sort((a, b) => a - b);
     this.scanCache = undefined;
+    this.deviceCache.clear();
   }
 
   rename(i: number, name: string): void {
     this.names.set(i, name);
+    this.deviceCache.delete(i);
   }
 
   setPosture(i: number, patch: Partial<KandjiPosture>): void {
     this.postures.set(i, { ...this.postures.get(i), ...patch });
+    this.deviceCache.delete(i);
   }
 
   setLocked(i: number, locked: boolean): void {
     if (locked) this.locked.add(i);
     else this.locked.delete(i);
+    this.deviceCache.delete(i);
   }
 
   setLostMode(i: number, on: boolean): void {
     if (on) this.lostMode.add(i);
     else this.lostMode.delete(i);
+    this.deviceCache.delete(i);
   }
 
   /** Records a command as Kandji would list it. */
