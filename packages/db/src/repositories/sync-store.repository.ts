@@ -171,7 +171,6 @@ export class SyncStore {
    */
   async writePage(page: PageWrite, progress: SyncProgress, stream: string, nextCursor: string | null): Promise<PageWritten> {
     return this.ds.transaction(async (m) => {
-      if (process.env.TS_ASYNC_COMMIT_EXPERIMENT) await m.query(`SET LOCAL synchronous_commit = off`);
       const { counts, changed } = await this.applyPage(m, page);
       const next = advance(progress, page.entity, stream, nextCursor, counts);
       await m.query(
