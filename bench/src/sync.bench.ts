@@ -3,11 +3,14 @@ import { createIntegration } from '@trustsync/db';
 import { TEST_REDIS_URL, createTestDatabase, testQueuePrefix } from '@trustsync/testing';
 import { postgresCpuSeconds, record, runSyncToEnd, spawnService, waitForHttp, type BenchProcess } from './harness';
 import { rawUpsertRate } from './raw-upsert';
+import { sandboxPassSeconds } from './sandbox-pass';
 
 /**
  * Sync benchmark: a Kandji sandbox tenant of BENCH_DEVICES devices (default 100,000) pulled
  * through the real sync worker process into a fresh database; then a re-sync of the unchanged
- * tenant; then the raw bulk-upsert limit of the same rows on the same Postgres.
+ * tenant; then the sandbox alone answering the same requests (its floor under any sync); then
+ * the raw bulk-upsert limit of the same rows on the same Postgres. CPU seconds of the worker,
+ * the sandbox and Postgres are recorded per phase: on a 2-core machine they compete.
  */
 async function main(): Promise<void> {
   const devices = Number(process.env.BENCH_DEVICES ?? 100_000);
@@ -63,6 +66,10 @@ async function main(): Promise<void> {
               (SELECT count(*)::int FROM users WHERE updated_at >= $1) AS users`,
       [resyncStart],
     );
+    // The sandbox's share: the same requests with nothing done to the answers.
+    cpu.start();
+    const pass = await sandboxPassSeconds(`http://127.0.0.1:${port}/kandji`, 'sandbox-kandji-token');
+    const passCpu = cpu.stop();
     const raw = await rawUpsertRate(db.dataSource);
     const firstRate = Math.round(devices / firstSeconds);
     // Profiling runs (BENCH_RESULTS=sync-profile) keep their figures out of sync.jsonl.
@@ -82,6 +89,7 @@ async function main(): Promise<void> {
         rows_rewritten: rewritten[0],
         cpu_seconds: secondCpu,
       },
+      sandbox_only_pass: { seconds: pass.seconds, requests: pass.requests, megabytes: pass.megabytes, sandbox_cpu_seconds: passCpu.sandbox },
       raw_bulk_upsert: { devices_per_second: raw.devicesPerSecond, seconds: raw.seconds },
       ratio_first_sync_to_raw: Number((firstRate / raw.devicesPerSecond).toFixed(2)),
       worker_peak_rss_mb: Math.round(worker.peakRssMb()),

@@ -188,7 +188,7 @@ export function createSyncProcessor(deps: SyncProcessorDeps) {
         if (page.nextCursor === null) break;
       }
       if (pages === 0 || !progress.checkpoint[stream.name]?.done) progress = await store.finishStream(data.syncId, progress, stream.name);
-      if ((progress.entityCounts[stream.entity]?.created ?? 0) >= ANALYZE_AFTER_CREATED) await store.refreshStatistics();
+      if ((progress.entityCounts[stream.entity]?.created ?? 0) >= ANALYZE_AFTER_CREATED) await store.refreshStatistics(stream.entity);
     }
 
     async function handleFailure(err: unknown): Promise<never> {

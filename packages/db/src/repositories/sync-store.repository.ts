@@ -229,11 +229,13 @@ export class SyncStore {
   }
 
   /**
-   * Refreshes planner statistics of the tables a sync grows. Called after a stream that created
-   * many rows, so the next stream's joins (posture patches, detections) plan against real sizes.
+   * Refreshes planner statistics of the tables a stream of `entity` grew (its entity table and
+   * the mappings). Called after a stream that created many rows, so the next stream's joins
+   * (posture patches, detections) plan against real sizes. Tables the stream did not touch keep
+   * their statistics: analysing all six after every big stream sampled unchanged tables again.
    */
-  async refreshStatistics(): Promise<void> {
-    await this.ds.query(`ANALYZE devices, users, policies, detections, integration_mappings, sync_seen_items`);
+  async refreshStatistics(entity: PageEntity): Promise<void> {
+    await this.ds.query(`ANALYZE ${TABLE[entity === 'device_posture' ? 'device' : entity]}, integration_mappings`);
   }
 
   /** Forgets the ids a sync saw (after it finished, either way). */
