@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { NotFoundError, newId } from '@trustsync/core';
 import type { PageOf, Paging } from './read-models.repository';
+import { returnedRows } from './returned-rows';
 
 /** What a key may do, from least to most: read; trigger syncs, pushes, replays and harmless commands; everything. */
 export const API_ROLES = ['viewer', 'operator', 'admin'] as const;
@@ -118,10 +119,10 @@ export async function listApiKeys(ds: DataSource, paging: Paging): Promise<PageO
 
 /** Revokes a key at once; revoking a revoked key changes nothing. */
 export async function revokeApiKey(ds: DataSource, id: string, by: string): Promise<ApiKeyRecord> {
-  const rows: ApiKeyRow[] = await ds.query(
+  const rows = returnedRows<ApiKeyRow>(await ds.query(
     `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()), revoked_by = COALESCE(revoked_by, $2) WHERE id = $1 RETURNING ${COLUMNS}`,
     [id, by],
-  );
+  ));
   if (rows.length === 0) throw new NotFoundError('api key', id);
   return toRecord(rows[0]);
 }

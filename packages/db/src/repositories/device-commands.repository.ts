@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { ConflictError, NotFoundError } from '@trustsync/core';
 import { AutomaticActionEntity, DeviceCommandEntity, ResponseRuleEntity } from '../entities';
 import type { PageOf, Paging } from './read-models.repository';
+import { returnedRows } from './returned-rows';
 
 /** Where a command is: queued, sent and waiting for the device (`pending`), or done. */
 export type CommandStatus = 'queued' | 'pending' | 'completed' | 'failed';
@@ -135,7 +136,7 @@ export async function recordAutomaticAction(ds: DataSource, a: { ruleId: string;
      ON CONFLICT (rule_id, device_id, trigger_ref) DO NOTHING RETURNING id`,
     [a.ruleId, a.integrationId, a.deviceId, a.triggerRef, JSON.stringify(a.triggerDetail)],
   );
-  const rows = (Array.isArray(raw) && Array.isArray(raw[0]) ? raw[0] : raw) as Array<{ id: string }>;
+  const rows = returnedRows<{ id: string }>(raw);
   return rows[0] ? ds.getRepository(AutomaticActionEntity).findOneByOrFail({ id: rows[0].id }) : null;
 }
 

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { NotFoundError, newId } from '@trustsync/core';
 import { IntegrationEntity } from '../entities';
 import type { PageOf, Paging } from './read-models.repository';
+import { returnedRows } from './returned-rows';
 
 /**
  * Event type of a verified delivery its vendor's parser refused. It is stored anyway, with the
@@ -205,10 +206,6 @@ function toEvent(r: EventRow): StoredEvent {
   };
 }
 
-// UPDATE … RETURNING through TypeORM's postgres driver answers [rows, affected].
-function returnedRows<T>(raw: unknown): T[] {
-  return (Array.isArray(raw) && Array.isArray(raw[0]) ? raw[0] : raw) as T[];
-}
 
 /** The integration a webhook URL names, or null; callers answer every miss the same way. */
 export async function findWebhookIntegration(ds: DataSource, id: string): Promise<IntegrationEntity | null> {

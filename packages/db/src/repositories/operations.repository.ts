@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { NotFoundError } from '@trustsync/core';
+import { returnedRows } from './returned-rows';
 
 /** Health an operator sees: `unknown` until a test, a check or a sync said otherwise. */
 export type OperationalHealth = 'healthy' | 'degraded' | 'unhealthy' | 'unknown';
@@ -102,8 +103,7 @@ export async function resumeScheduling(ds: DataSource, integrationId: string): P
      WHERE id = $1 AND scheduling_disabled_at IS NOT NULL RETURNING id`,
     [integrationId],
   );
-  const rows = Array.isArray(raw) && Array.isArray(raw[0]) ? raw[0] : raw;
-  return (rows as unknown[]).length > 0;
+  return returnedRows(raw).length > 0;
 }
 
 /** Health, failure streak and freshness of every integration, for the metrics gauges. */

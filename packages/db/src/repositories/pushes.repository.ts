@@ -3,6 +3,7 @@ import type { DataSource, FindOptionsWhere } from 'typeorm';
 import { NotFoundError } from '@trustsync/core';
 import { DeviceEntity, PushEntity } from '../entities';
 import type { PageOf, Paging } from './read-models.repository';
+import { returnedRows } from './returned-rows';
 
 /** The kinds of state TrustSync pushes to vendors. */
 export type PushStateKind = 'compliance' | 'risk';
@@ -26,11 +27,6 @@ function hashOf(state: Record<string, unknown>): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-function rowsOf<T>(raw: unknown): T[] {
-  // TypeORM answers UPDATE/INSERT … RETURNING with [rows, count] on some paths and rows on others.
-  return (Array.isArray(raw) && Array.isArray(raw[0]) ? raw[0] : raw) as T[];
-}
-
 /**
  * Records the current state of one kind for a device. The version goes up only when the state
  * differs from the stored one, so sending the same state twice yields the same version (and the
@@ -45,7 +41,7 @@ export async function recordDeviceState(ds: DataSource, deviceId: string, kind: 
      RETURNING version, (xmax = 0) AS inserted`,
     [deviceId, kind, hash, JSON.stringify(state)],
   );
-  const row = rowsOf<{ version: number; inserted: boolean }>(raw)[0];
+  const row = returnedRows<{ version: number; inserted: boolean }>(raw)[0];
   if (row) return { version: row.version, changed: true, initial: row.inserted };
   const current: Array<{ version: number }> = await ds.query(`SELECT version FROM device_push_states WHERE device_id = $1 AND kind = $2`, [deviceId, kind]);
   return { version: current[0].version, changed: false, initial: false };
@@ -173,7 +169,7 @@ export async function createPush(ds: DataSource, p: PushInput): Promise<{ push: 
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
     [p.integrationId, p.deviceId, p.externalId, p.kind, p.stateVersion, key, JSON.stringify(p.payload), p.trigger],
   );
-  const created = rowsOf<{ id: string }>(raw).length > 0;
+  const created = returnedRows<{ id: string }>(raw).length > 0;
   const push = await ds.getRepository(PushEntity).findOneByOrFail({ idempotencyKey: key });
   return { push, created };
 }
@@ -222,7 +218,7 @@ export async function beginPushAttempt(ds: DataSource, id: string): Promise<Push
       WHERE id = $1 AND status NOT IN ('succeeded', 'failed', 'superseded') RETURNING id`,
     [id],
   );
-  return rowsOf(raw).length > 0 ? ds.getRepository(PushEntity).findOneByOrFail({ id }) : null;
+  return returnedRows(raw).length > 0 ? ds.getRepository(PushEntity).findOneByOrFail({ id }) : null;
 }
 
 /** How a push attempt ended. */
@@ -256,5 +252,5 @@ export async function supersedePush(ds: DataSource, id: string): Promise<void> {
 /** Puts a failed push back in the queue for a retry; false when it is not failed. */
 export async function requeueFailedPush(ds: DataSource, id: string): Promise<boolean> {
   const raw = await ds.query(`UPDATE pushes SET status = 'queued', completed_at = NULL, error = NULL, error_kind = NULL, updated_at = now() WHERE id = $1 AND status = 'failed' RETURNING id`, [id]);
-  return rowsOf(raw).length > 0;
+  return returnedRows(raw).length > 0;
 }

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { IntegrationSyncEntity } from '../entities';
 import { emptyProgress, type EntityBreakdown, type SyncProgress } from './sync-store.repository';
+import { returnedRows } from './returned-rows';
 
 /** How a sync ended. */
 export type SyncOutcome = 'completed' | 'partial' | 'failed';
@@ -15,9 +16,7 @@ export interface HealthVerdict {
 export const DEFAULT_AUTO_DISABLE_AFTER_FAILURES = 20;
 
 function firstRow<T>(raw: unknown): T | undefined {
-  // TypeORM answers UPDATE … RETURNING with [rows, count]; other statements with rows.
-  const rows = Array.isArray(raw) && Array.isArray(raw[0]) ? raw[0] : raw;
-  return (rows as T[])[0];
+  return returnedRows<T>(raw)[0];
 }
 
 /**

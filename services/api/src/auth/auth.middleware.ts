@@ -87,11 +87,14 @@ export function authMiddleware(ctx: ApiContext): RequestHandler {
     const principal: Principal = { keyId: key.id, name: key.name, role: key.role };
     res.locals.principal = principal;
     if (!READ_METHODS.has(req.method)) {
+      // Read now: routers mounted on a prefix rewrite req.url before the answer is sent.
+      const path = req.originalUrl.split('?')[0];
+      const targetType = targetTypeOf(req.path);
       res.on('finish', () => {
         const targetId = (res.locals.auditTarget as string | undefined) ?? Object.values(params)[0] ?? null;
         appendAudit(ctx.dataSource, {
-          actorKeyId: key.id, actorName: key.name, actorRole: key.role, action, method: req.method, path: req.originalUrl.split('?')[0],
-          targetType: targetTypeOf(req.path), targetId, outcome: outcomeOf(res), statusCode: res.statusCode,
+          actorKeyId: key.id, actorName: key.name, actorRole: key.role, action, method: req.method, path,
+          targetType, targetId, outcome: outcomeOf(res), statusCode: res.statusCode,
           requestId: (res.locals.requestId as string | undefined) ?? null, details: (res.locals.auditDetails as Record<string, unknown> | undefined) ?? {},
         }).catch((err) => ctx.logger.error('audit line not written', { err, action, requestId: res.locals.requestId }));
       });
