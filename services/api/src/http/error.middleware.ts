@@ -45,7 +45,10 @@ function fromBodyParser(err: LowLevelError): HttpInputError | undefined {
     case 'charset.unsupported':
       return new HttpInputError('unsupported_media_type', 'the request body encoding or charset is not supported');
     default:
-      return err.type && err.status && err.status < 500 ? new HttpInputError('bad_request', 'the request body could not be read') : undefined;
+      if (err.type && err.status && err.status < 500) return new HttpInputError('bad_request', 'the request body could not be read');
+      // express refuses a path whose parameters are not valid percent-encoding (URIError, status 400).
+      if (err.name === 'URIError' || (err.status && err.status >= 400 && err.status < 500)) return new HttpInputError('bad_request', 'the request could not be read (malformed URL encoding or headers)');
+      return undefined;
   }
 }
 
