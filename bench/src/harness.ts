@@ -127,3 +127,14 @@ export function postgresCpuSeconds(): number {
   }
   return ticks / CLOCK_TICKS_PER_SECOND;
 }
+
+/** CPU seconds every process on the machine has used so far (busy time summed over all cores, from /proc/stat). */
+export function machineCpuSeconds(): number {
+  try {
+    const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    // user nice system idle iowait irq softirq steal: everything but idle and iowait is busy.
+    return (f[0] + f[1] + f[2] + f[5] + f[6] + f[7]) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
