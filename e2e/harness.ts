@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { SecretBox } from '@trustsync/core';
@@ -69,20 +70,46 @@ export interface Stack {
   sandbox: string;
   services: Service[];
   env: NodeJS.ProcessEnv;
-  /** JSON call to the API. */
+  /** The admin API key the stack's API was bootstrapped with; `call` sends it. */
+  adminKey: string;
+  /** JSON call to the API as admin. */
   call<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** Every secret this stack configured (keys, vendor credentials, webhook secrets) found in any process's output. */
+  leakedSecrets(): string[];
+  /** Stops every process and drops the database; fails when a configured secret reached a log. */
   stop(): Promise<void>;
+}
+
+/** Vendor credentials and webhook secrets in an integration body, which must never reach a log. */
+function secretsOf(body: unknown): string[] {
+  if (!body || typeof body !== 'object') return [];
+  const b = body as { credentials?: Record<string, unknown>; webhook_secret?: unknown };
+  return [...Object.values(b.credentials ?? {}), b.webhook_secret].filter((v): v is string => typeof v === 'string' && v.length >= 8);
+}
+
+/** The secrets in `configured` that appear in any service's output (with the service), for the log-grep check. */
+export function leaksIn(services: Service[], configured: Iterable<string>): string[] {
+  const hits: string[] = [];
+  for (const s of services) {
+    const out = s.output();
+    for (const secret of configured) if (out.includes(secret)) hits.push(`${s.name} logged a secret ending …${secret.slice(-4)}`);
+  }
+  return hits;
 }
 
 /** Starts the stack; `sandbox` sets the vendor tenants (SANDBOX_* variables). */
 export async function startStack(label: string, sandboxEnv: Record<string, string>, workers = 1): Promise<Stack> {
   const db = await createTestDatabase(label);
   const [apiPort, sandboxPort] = [await freePort(), await freePort()];
+  const adminKey = `tsk_e2e_${randomBytes(24).toString('base64url')}`;
+  const secretKey = SecretBox.generateKey();
+  const secrets = new Set<string>([adminKey, secretKey]);
   const env: NodeJS.ProcessEnv = {
     DATABASE_URL: db.url,
     REDIS_URL: TEST_REDIS_URL,
     TRUSTSYNC_QUEUE_PREFIX: testQueuePrefix(label),
-    TRUSTSYNC_SECRET_KEYS: `e2e:${SecretBox.generateKey()}`,
+    TRUSTSYNC_SECRET_KEYS: `e2e:${secretKey}`,
+    TRUSTSYNC_BOOTSTRAP_ADMIN_KEY: adminKey,
     TRUSTSYNC_MODE: 'development',
     TRUSTSYNC_ALLOW_PRIVATE_ENDPOINTS: 'true',
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info',
@@ -109,14 +136,19 @@ export async function startStack(label: string, sandboxEnv: Record<string, strin
     sandbox: sandboxUrl,
     services,
     env,
+    adminKey,
     call: async (method, path, body) => {
-      const res = await fetch(`${apiUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      if (path.startsWith('/api/v1/integrations') && (method === 'POST' || method === 'PUT')) for (const s of secretsOf(body)) secrets.add(s);
+      const res = await fetch(`${apiUrl}${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` }, body: body === undefined ? undefined : JSON.stringify(body) });
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined };
     },
+    leakedSecrets: () => leaksIn(services, secrets),
     stop: async () => {
       await Promise.all(services.map((s) => s.stop()));
       await db.drop();
+      const leaks = leaksIn(services, secrets);
+      if (leaks.length > 0) throw new Error(`configured secrets reached the logs:\n${leaks.join('\n')}`);
     },
   };
 }

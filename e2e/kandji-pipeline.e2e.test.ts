@@ -95,4 +95,9 @@ describe('Kandji and CrowdStrike through the running system', () => {
     expect(sync.entity_counts.device.processed).toBe(400);
     expect(device.body.mappings.map((m) => m.integration_id).sort()).toEqual([kandjiId, created.body.id].sort());
   });
+
+  it('never writes a configured secret (API key, vendor tokens, secret key) to any process log', () => {
+    // stop() makes the same check for every end-to-end file; here it is a named result.
+    expect(stack.leakedSecrets()).toEqual([]);
+  });
 });

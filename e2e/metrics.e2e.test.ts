@@ -1,8 +1,11 @@
 import { METRIC_NAMES, parseExposition, sumSamples, type MetricSample } from '@trustsync/metrics';
 import { freePort, startService, startStack, syncToEnd, waitForHttp, type Stack } from './harness';
 
+let stack: Stack;
+
+// The API's /metrics needs a viewer key (Prometheus sends it as a bearer token); workers' health ports need none.
 async function scrape(url: string): Promise<MetricSample[]> {
-  const res = await fetch(`${url}/metrics`);
+  const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${stack.adminKey}` } });
   if (!res.ok) throw new Error(`${url}/metrics answered ${res.status}`);
   return parseExposition(await res.text());
 }
@@ -17,7 +20,6 @@ async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, time
 }
 
 describe('metrics of the running processes during a sync (api, sync worker, Kandji sandbox)', () => {
-  let stack: Stack;
   let worker: string;
   let integrationId: string;
   let before: { api: MetricSample[]; worker: MetricSample[] };

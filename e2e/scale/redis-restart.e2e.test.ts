@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,6 +49,8 @@ class PrivateRedis {
   }
 }
 
+const ADMIN_KEY = `tsk_e2e_${randomBytes(24).toString('base64url')}`;
+
 describe('a Redis restart under load (private redis-server, real processes)', () => {
   let redis: PrivateRedis;
   let rig: ScaleRig;
@@ -65,7 +68,7 @@ describe('a Redis restart under load (private redis-server, real processes)', ()
     rig.startWorker();
     const apiPort = await freePort();
     apiUrl = `http://127.0.0.1:${apiPort}`;
-    api = startService('api', { ...rig.env, PORT: String(apiPort), HOST: '127.0.0.1', TRUSTSYNC_ALLOW_PRIVATE_ENDPOINTS: 'true' });
+    api = startService('api', { ...rig.env, PORT: String(apiPort), HOST: '127.0.0.1', TRUSTSYNC_ALLOW_PRIVATE_ENDPOINTS: 'true', TRUSTSYNC_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY });
     scheduler = startService('scheduler', { ...rig.env, SCHEDULER_RECONCILE_EVERY_MS: '300', SCHEDULER_LEASE_TTL_MS: '3000' });
     rig.services.push(api, scheduler);
     for (let i = 0; i < 4; i++) ids.push(await rig.addKandji(`Kandji restart ${i}`, { requests: 60, periodSeconds: 2 }));
@@ -98,7 +101,7 @@ describe('a Redis restart under load (private redis-server, real processes)', ()
     const before = await Promise.all(ids.slice(0, 3).map((id) => rig.requestFullSync(id)));
     await until(async () => (await rig.db.dataSource.query(`SELECT count(*)::int AS n FROM integration_syncs WHERE items_processed > 0`))[0].n > 0, 30_000, 'a sync making progress');
     await redis.stop();
-    const during = await fetch(`${apiUrl}/api/v1/integrations/${ids[3]}/sync?sync_type=full`, { method: 'POST' });
+    const during = await fetch(`${apiUrl}/api/v1/integrations/${ids[3]}/sync?sync_type=full`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}` } });
     const accepted = (await during.json()) as { sync_id: string };
     expect(during.status).toBe(202);
     await new Promise((r) => setTimeout(r, 1500));

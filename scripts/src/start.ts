@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SecretBox } from '@trustsync/core';
@@ -31,10 +32,18 @@ function demoSecretKeysFile(): string {
   return file;
 }
 
+/**
+ * The demo's admin API key, made once and kept in `.data/admin-api-key` (git-ignored) so scripts
+ * and people can call the API; the API creates it at start as its bootstrap key.
+ */
+function demoAdminKeyFile(): string {
+  const file = join(DATA, 'admin-api-key');
+  if (!existsSync(file)) writeFileSync(file, `tsk_${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
+  return file;
+}
+
 async function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  const keyFile = join(DATA, 'admin-api-key');
-  if (existsSync(keyFile)) headers.authorization = `Bearer ${readFileSync(keyFile, 'utf8').trim()}`;
+  const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${readFileSync(demoAdminKeyFile(), 'utf8').trim()}` };
   const res = await fetch(`${API}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
@@ -95,7 +104,7 @@ async function main(): Promise<void> {
     TRUSTSYNC_SECRET_KEYS_FILE: env.TRUSTSYNC_SECRET_KEYS_FILE ?? demoSecretKeysFile(),
     TRUSTSYNC_MODE: env.TRUSTSYNC_MODE ?? 'development',
     TRUSTSYNC_ALLOW_PRIVATE_ENDPOINTS: env.TRUSTSYNC_ALLOW_PRIVATE_ENDPOINTS ?? 'true',
-    TRUSTSYNC_ADMIN_KEY_FILE: join(DATA, 'admin-api-key'),
+    TRUSTSYNC_BOOTSTRAP_ADMIN_KEY_FILE: demoAdminKeyFile(),
     PORT: String(API_PORT),
   };
   const children: Child[] = [];
@@ -133,9 +142,11 @@ async function main(): Promise<void> {
     const devices = await api<{ total: number }>('GET', '/api/v1/devices?page_size=1');
     const vendorDevices = syncs.reduce((n, s) => n + (s.sync.entity_counts?.device?.processed ?? 0), 0);
     say(`\nPlatform devices: ${devices.body.total}, from ${vendorDevices} vendor device records (one machine seen by several tools is one device, matched by serial number). Where to look:`);
-    say(`  curl ${API}/api/v1/integrations/${ids[0].id}/syncs`);
-    say(`  curl '${API}/api/v1/devices?page_size=5'`);
-    say(`  curl ${API}/api/v1/integrations/statistics`);
+    say(`  export TRUSTSYNC_API_KEY=$(cat .data/admin-api-key)   # an admin key, made for this demo`);
+    say(`  curl -H "Authorization: Bearer $TRUSTSYNC_API_KEY" ${API}/api/v1/integrations/${ids[0].id}/syncs`);
+    say(`  curl -H "Authorization: Bearer $TRUSTSYNC_API_KEY" '${API}/api/v1/devices?page_size=5'`);
+    say(`  curl -H "Authorization: Bearer $TRUSTSYNC_API_KEY" ${API}/api/v1/integrations/statistics`);
+    say(`  open ${API}/admin/queues (Bull Board; send the same header) and ${API}/api/docs/ui (API reference)`);
     if (syncs.some((s) => s.sync.status !== 'completed')) process.exitCode = 1;
 
     if (env.TRUSTSYNC_DEMO_EXIT === '1' || process.argv.includes('--exit')) {
