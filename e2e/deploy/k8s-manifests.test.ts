@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { containerSchema, objectSchema, scaledObjectSchema } from './k8s-schemas';
+import { containerSchema, objectSchema, scaledObjectSchema, triggerAuthenticationSchema } from './k8s-schemas';
 import { parseYaml, validate } from './schema-check';
 
 const ROOT = join(__dirname, '../..');
@@ -86,6 +86,16 @@ describe('k8s autoscaling', () => {
     const scaled = render('production').filter((o) => o.kind === 'ScaledObject');
     expect(scaled.flatMap((o) => validate(o, scaledObjectSchema, o.metadata.name))).toEqual([]);
     expect(scaled.map((o) => o.spec!.triggers[0].metadata.valueLocation).sort()).toEqual(['queues.push.total', 'queues.sync.total', 'queues.webhook.total']);
+  });
+
+  it('authenticates the queue-depth scrapes with a key from the Secret, through a TriggerAuthentication that exists', () => {
+    const objects = render('production');
+    const auths = objects.filter((o) => o.kind === 'TriggerAuthentication');
+    expect(auths.flatMap((o) => validate(o, triggerAuthenticationSchema, o.metadata.name))).toEqual([]);
+    const names = new Set(auths.map((o) => o.metadata.name));
+    const refs = objects.filter((o) => o.kind === 'ScaledObject').flatMap((o) => o.spec!.triggers.map((t: { authenticationRef?: { name: string } }) => t.authenticationRef?.name));
+    expect(refs.length).toBe(3);
+    expect(refs.filter((r) => !names.has(r as string))).toEqual([]);
   });
 
   it('falls back to HorizontalPodAutoscalers where KEDA is not installed', () => {

@@ -44,8 +44,27 @@ export const objectSchema: Schema = {
   required: ['apiVersion', 'kind', 'metadata'],
   properties: {
     apiVersion: { type: 'string', pattern: '^([a-z0-9.]+/)?v[0-9]+((alpha|beta)[0-9]+)?$' },
-    kind: { type: 'string', enum: ['ConfigMap', 'Service', 'Deployment', 'StatefulSet', 'Job', 'PodDisruptionBudget', 'ScaledObject', 'HorizontalPodAutoscaler'] },
+    kind: { type: 'string', enum: ['ConfigMap', 'Service', 'Deployment', 'StatefulSet', 'Job', 'PodDisruptionBudget', 'ScaledObject', 'TriggerAuthentication', 'HorizontalPodAutoscaler'] },
     metadata: { type: 'object', required: ['name', 'labels'], properties: { name, namespace: name } },
+  },
+};
+
+/** A KEDA TriggerAuthentication taking its bearer token from the TrustSync Secret (never inline). */
+export const triggerAuthenticationSchema: Schema = {
+  type: 'object',
+  properties: {
+    apiVersion: { type: 'string', enum: ['keda.sh/v1alpha1'] },
+    spec: {
+      type: 'object',
+      required: ['secretTargetRef'],
+      properties: {
+        secretTargetRef: {
+          type: 'array',
+          minItems: 1,
+          items: { type: 'object', required: ['parameter', 'name', 'key'], properties: { parameter: { type: 'string', enum: ['token'] }, name: { type: 'string', enum: ['trustsync-secrets'] }, key: { type: 'string' } } },
+        },
+      },
+    },
   },
 };
 
@@ -66,10 +85,12 @@ export const scaledObjectSchema: Schema = {
           minItems: 1,
           items: {
             type: 'object',
-            required: ['type', 'metadata'],
+            // The queue-depth endpoint needs an API key: a bearer token from a TriggerAuthentication.
+            required: ['type', 'metadata', 'authenticationRef'],
             properties: {
               type: { type: 'string', enum: ['metrics-api'] },
-              metadata: { type: 'object', required: ['url', 'valueLocation', 'targetValue'], properties: { url: { type: 'string', pattern: '/api/v1/queues/metrics$' }, valueLocation: { type: 'string', pattern: '^queues\\.[a-z-]+\\.total$' } } },
+              authenticationRef: { type: 'object', required: ['name'], properties: { name } },
+              metadata: { type: 'object', required: ['url', 'valueLocation', 'targetValue', 'authMode'], properties: { url: { type: 'string', pattern: '/api/v1/queues/metrics$' }, valueLocation: { type: 'string', pattern: '^queues\\.[a-z-]+\\.total$' }, authMode: { type: 'string', enum: ['bearer'] } } },
             },
           },
         },
