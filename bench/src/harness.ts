@@ -114,11 +114,20 @@ export function record(name: string, result: Record<string, unknown>): void {
  * a phase, as long as nothing else uses the same server meanwhile.
  */
 export function postgresCpuSeconds(): number {
+  return cpuSecondsOf('postgres');
+}
+
+/** CPU seconds used so far by every process named `redis-server` (BullMQ and the rate gates use it). */
+export function redisCpuSeconds(): number {
+  return cpuSecondsOf('redis-server');
+}
+
+function cpuSecondsOf(command: string): number {
   let ticks = 0;
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (!stat.includes('(postgres)')) continue;
+      if (!stat.includes(`(${command})`)) continue;
       const f = stat.split(') ')[1].split(' ');
       ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
     } catch {

@@ -1,7 +1,7 @@
 import { SecretBox } from '@trustsync/core';
 import { createIntegration } from '@trustsync/db';
 import { TEST_REDIS_URL, createTestDatabase, testQueuePrefix } from '@trustsync/testing';
-import { machineCpuSeconds, postgresCpuSeconds, record, runSyncToEnd, spawnService, waitForHttp, type BenchProcess } from './harness';
+import { machineCpuSeconds, postgresCpuSeconds, record, redisCpuSeconds, runSyncToEnd, spawnService, waitForHttp, type BenchProcess } from './harness';
 import { rawUpsertRate } from './raw-upsert';
 import { sandboxPassSeconds } from './sandbox-pass';
 
@@ -103,23 +103,25 @@ async function main(): Promise<void> {
 }
 
 /**
- * CPU seconds the worker, the sandbox and Postgres spend between start() and stop(), and what
- * every other process on the machine used meanwhile (`others`: this bench process, and anything
- * else running, such as another test suite, which makes the run slower than the machine allows).
+ * CPU seconds the worker, the sandbox, Postgres and Redis spend between start() and stop(), and
+ * what everything else on the machine used meanwhile (`others`: this bench process, the kernel's
+ * share of loopback traffic, and anything else running, such as another test suite, which makes
+ * the run slower than the machine allows).
  */
 function cpuMeter(worker: BenchProcess, sandbox: BenchProcess) {
   const read = () => {
     const own = process.cpuUsage();
-    return { worker: worker.cpuSeconds(), sandbox: sandbox.cpuSeconds(), postgres: postgresCpuSeconds(), machine: machineCpuSeconds(), bench: (own.user + own.system) / 1e6 };
+    return { worker: worker.cpuSeconds(), sandbox: sandbox.cpuSeconds(), postgres: postgresCpuSeconds(), redis: redisCpuSeconds(), machine: machineCpuSeconds(), bench: (own.user + own.system) / 1e6 };
   };
   let from = read();
   return {
     start: () => void (from = read()),
-    stop: (): { worker: number; sandbox: number; postgres: number; others: number } => {
+    stop: (): { worker: number; sandbox: number; postgres: number; redis: number; others: number } => {
       const to = read();
       const d = (k: keyof typeof to): number => to[k] - from[k];
       const round = (x: number): number => Number(x.toFixed(1));
-      return { worker: round(d('worker')), sandbox: round(d('sandbox')), postgres: round(d('postgres')), others: round(Math.max(0, d('machine') - d('worker') - d('sandbox') - d('postgres'))) };
+      const ours = d('worker') + d('sandbox') + d('postgres') + d('redis');
+      return { worker: round(d('worker')), sandbox: round(d('sandbox')), postgres: round(d('postgres')), redis: round(d('redis')), others: round(Math.max(0, d('machine') - ours)) };
     },
   };
 }
