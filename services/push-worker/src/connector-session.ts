@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Logger, SecretBox } from '@trustsync/core';
-import { createConnector, type Connector, type ConnectorFactory, type RateGate, type TokenCache } from '@trustsync/connectors';
+import { createConnector, type Connector, type ConnectorFactory, type OutboundPolicy, type RateGate, type TokenCache } from '@trustsync/connectors';
 import { IntegrationEntity, openCredentials, toIntegrationView } from '@trustsync/db';
 import type { TrustSyncMetrics } from '@trustsync/metrics';
 
@@ -10,6 +10,8 @@ export interface ConnectorDeps {
   secretBox: SecretBox;
   gateFor: (integration: IntegrationEntity) => RateGate;
   tokenCache: TokenCache;
+  /** Where vendor requests may go (the SSRF guard); from the base config. Absent only in tests that script the vendor. */
+  outbound?: OutboundPolicy;
   logger: Logger;
   connectorFactory?: ConnectorFactory;
   /** Counts every vendor response (and rate-gate wait) of pushes and commands, as the sync worker does for pulls. */
@@ -27,6 +29,7 @@ export async function openConnector(deps: ConnectorDeps, integrationId: string, 
     gate,
     logger: log,
     tokenCache: deps.tokenCache,
+    outbound: deps.outbound,
     now: () => new Date(),
     onResponse: deps.metrics?.vendorResponseHook(integration.integrationType, integration.id, gate),
   });

@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     secretBox: config.secretBox,
     gateFor: (integration) => gates.for(integration),
     tokenCache: new RedisTokenCache(redis, config.queuePrefix),
+    outbound: config.outbound,
     logger,
     metrics,
     pushQueue,

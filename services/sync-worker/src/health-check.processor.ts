@@ -2,7 +2,7 @@ import { Queue, UnrecoverableError, type ConnectionOptions, type Job } from 'bul
 import { IsString, Matches } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import type { Logger, SecretBox } from '@trustsync/core';
-import { createConnector, type ConnectorFactory, type TokenCache } from '@trustsync/connectors';
+import { createConnector, type ConnectorFactory, type OutboundPolicy, type TokenCache } from '@trustsync/connectors';
 import { IntegrationEntity, healthContextOf, openCredentials, recordHealthFinding, toIntegrationView, type HealthFinding } from '@trustsync/db';
 import type { TrustSyncMetrics } from '@trustsync/metrics';
 import { validatePayload } from '@trustsync/queue';
@@ -65,6 +65,8 @@ export interface HealthCheckDeps {
   secretBox: SecretBox;
   gates: RateGates;
   tokenCache: TokenCache;
+  /** Where vendor requests may go (the SSRF guard); from the base config. Absent only in tests that script the vendor. */
+  outbound?: OutboundPolicy;
   logger: Logger;
   timeoutMs: number;
   metrics?: TrustSyncMetrics;
@@ -120,6 +122,7 @@ export function createHealthCheckProcessor(deps: HealthCheckDeps) {
         gate,
         logger: log,
         tokenCache: deps.tokenCache,
+        outbound: deps.outbound,
         now,
         onResponse: deps.metrics?.vendorResponseHook(integration.integrationType, integration.id, gate),
       });

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   let accepting = true;
   const worker = new Worker(
     QUEUE_NAMES.sync,
-    createSyncProcessor({ dataSource, secretBox: config.secretBox, gates, tokenCache: new RedisTokenCache(redis, config.queuePrefix), logger, maxInCallRetryWaitMs: config.maxInCallRetryWaitMs, onEntitiesChanged: async (change) => void (await enqueueEvaluationForChange(pushQueue, change, 'sync')) }),
+    createSyncProcessor({ dataSource, secretBox: config.secretBox, gates, tokenCache: new RedisTokenCache(redis, config.queuePrefix), outbound: config.outbound, logger, maxInCallRetryWaitMs: config.maxInCallRetryWaitMs, onEntitiesChanged: async (change) => void (await enqueueEvaluationForChange(pushQueue, change, 'sync')) }),
     {
       connection: workerRedis,
       prefix: config.queuePrefix,
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   attachSyncMetrics(worker, dataSource, metrics, logger);
   metrics.watchQueues([queue]);
   const stopUsageFlush = metrics.vendorUsage!.startFlushing((counts) => addVendorUsage(dataSource, counts), healthCheckConfig.usageFlushEveryMs, (err) => logger.warn('vendor usage not flushed; kept for the next round', { err }));
-  const healthChecks = startHealthChecks({ dataSource, secretBox: config.secretBox, gates, tokenCache: new RedisTokenCache(redis, config.queuePrefix), logger, metrics, connection: redis, redisUrl: config.redisUrl, prefix: config.queuePrefix, config: healthCheckConfig });
+  const healthChecks = startHealthChecks({ dataSource, secretBox: config.secretBox, gates, tokenCache: new RedisTokenCache(redis, config.queuePrefix), outbound: config.outbound, logger, metrics, connection: redis, redisUrl: config.redisUrl, prefix: config.queuePrefix, config: healthCheckConfig });
   worker.on('failed', (job, err) => logger.warn('sync job failed', { jobId: job?.id, err }));
   const stopSweeper = startStrandedSweeper({ dataSource, queue, logger, olderThanMs: config.strandedAfterMs });
 

@@ -1,7 +1,7 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { Logger, SecretBox } from '@trustsync/core';
-import { ConnectorError, createConnector, type ConnectorFactory, type StreamEntity, type StreamSpec, type SyncType, type TokenCache } from '@trustsync/connectors';
+import { ConnectorError, createConnector, type ConnectorFactory, type StreamEntity, type StreamSpec, type SyncType, type OutboundPolicy, type TokenCache } from '@trustsync/connectors';
 import {
   IntegrationEntity,
   SyncStore,
@@ -23,6 +23,8 @@ export interface SyncProcessorDeps {
   secretBox: SecretBox;
   gates: RateGates;
   tokenCache: TokenCache;
+  /** Where vendor requests may go (the SSRF guard); from the base config. Absent only in tests that script the vendor. */
+  outbound?: OutboundPolicy;
   logger: Logger;
   maxInCallRetryWaitMs: number;
   /** Builds connectors; the vendor registry unless a test scripts one. */
@@ -124,6 +126,7 @@ export function createSyncProcessor(deps: SyncProcessorDeps) {
         gate: deps.gates.for(integration),
         logger: log,
         tokenCache: deps.tokenCache,
+        outbound: deps.outbound,
         now: () => new Date(),
       });
       const syncType = data.syncType as SyncType;
