@@ -148,3 +148,13 @@ describe('audit log', () => {
     expect(denied.body.items.every((l: { outcome: string }) => l.outcome === 'denied')).toBe(true);
   });
 });
+
+describe('browser and header hardening', () => {
+  it('answers no cross-origin request with CORS permission, and sends security headers', async () => {
+    const res = await api.call('GET', '/api/v1/integrations', undefined, { headers: { origin: 'https://evil.example' } });
+    const preflight = await fetch(`${api.baseUrl}/api/v1/integrations`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'DELETE' } });
+    expect([res.headers.get('access-control-allow-origin'), preflight.headers.get('access-control-allow-origin')]).toEqual([null, null]);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+  });
+});
