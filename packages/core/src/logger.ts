@@ -29,10 +29,13 @@ export function redact(value: unknown, registry: SecretRegistry, depth = 0): unk
   if (value instanceof Error) return redactError(value, registry);
   if (Array.isArray(value)) return value.map((v) => redact(v, registry, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    out[k] = SECRET_KEY_PATTERN.test(k) && v !== null && v !== undefined && v !== '' ? REDACTED : redact(v, registry, depth + 1);
-  }
+  for (const [k, v] of Object.entries(value)) out[k] = redactEntry(k, v, registry, depth + 1);
   return out;
+}
+
+/** One field: masked whole when its name says it is a secret, else redacted inside. */
+function redactEntry(key: string, value: unknown, registry: SecretRegistry, depth: number): unknown {
+  return SECRET_KEY_PATTERN.test(key) && value !== null && value !== undefined && value !== '' ? REDACTED : redact(value, registry, depth);
 }
 
 /**
@@ -58,8 +61,9 @@ function stripQuery(url: string): string {
 
 function redactFormat(registry: SecretRegistry): winston.Logform.Format {
   return winston.format((info) => {
+    // The top-level fields of a log call are checked by name too (`logger.info('…', { client_secret })`).
     for (const key of Object.keys(info)) {
-      (info as Record<string, unknown>)[key] = redact(info[key], registry);
+      (info as Record<string, unknown>)[key] = redactEntry(key, info[key], registry, 0);
     }
     return info;
   })();
