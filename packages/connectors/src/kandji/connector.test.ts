@@ -82,10 +82,21 @@ describe('Kandji connector streams', () => {
 });
 
 describe('device paging', () => {
+  // Two offsets are in flight at once, so one request past the end may be made (and may still be
+  // on its way when the stream ends): assertions look at the offsets up to the end, and at the rest.
+  const upTo = (offsets: number[], end: number) => [...offsets].filter((o) => o <= end).sort((a, b) => a - b);
+  const pastEnd = (offsets: number[], end: number) => offsets.filter((o) => o > end);
+
   it('reads 650 devices in three pages at offsets 0, 300 and 600', async () => {
     const offsets = serveDevices(generated(650));
     const pages = await pagesOf(streamNamed(connector(), 'devices'));
-    expect({ offsets, counts: pages.map((p) => p.records.length) }).toEqual({ offsets: [0, 300, 600], counts: [300, 300, 50] });
+    expect({ offsets: upTo(offsets, 600), counts: pages.map((p) => p.records.length) }).toEqual({ offsets: [0, 300, 600], counts: [300, 300, 50] });
+  });
+
+  it('asks for at most one offset past the end of the devices', async () => {
+    const offsets = serveDevices(generated(650));
+    await pagesOf(streamNamed(connector(), 'devices'));
+    expect(pastEnd(offsets, 600).every((o) => o === 900)).toBe(true);
   });
 
   it('gives each page the next offset as its cursor and ends with null', async () => {
@@ -97,13 +108,13 @@ describe('device paging', () => {
   it('stops at the empty page when the tenant holds an exact multiple of 300', async () => {
     const offsets = serveDevices(generated(600));
     const pages = await pagesOf(streamNamed(connector(), 'devices'));
-    expect({ offsets, last: pages[pages.length - 1] }).toEqual({ offsets: [0, 300, 600], last: { records: [], nextCursor: null } });
+    expect({ offsets: upTo(offsets, 600), last: pages[pages.length - 1] }).toEqual({ offsets: [0, 300, 600], last: { records: [], nextCursor: null } });
   });
 
   it('resumes from a saved cursor at exactly that offset', async () => {
     const offsets = serveDevices(generated(650));
     const pages = await pagesOf(streamNamed(connector(), 'devices'), '300');
-    expect({ offsets, first: pages[0].records[0].externalId }).toEqual({ offsets: [300, 600], first: 'device-300' });
+    expect({ offsets: upTo(offsets, 600), first: pages[0].records[0].externalId }).toEqual({ offsets: [300, 600], first: 'device-300' });
   });
 
   it('maps the fixture page to device records', async () => {
@@ -195,7 +206,9 @@ describe('device posture', () => {
     const full = Array.from({ length: 300 }, (_, i) => ({ device_id: `device-${i}`, status: true }));
     const calls = servePrism((category, offset) => (category === 'filevault' && offset === 0 ? full : []));
     const pages = await pagesOf(streamNamed(connector(), 'device_posture'));
-    expect({ cursors: pages.map((p) => p.nextCursor), calls: calls.length }).toEqual({ cursors: ['300', null], calls: 8 });
+    // Offset 600 may be asked for too (two offsets are in flight at once); its answer is dropped.
+    const upTo300 = calls.filter((c) => !c.endsWith('@600'));
+    expect({ cursors: pages.map((p) => p.nextCursor), calls: upTo300.length }).toEqual({ cursors: ['300', null], calls: 8 });
   });
 });
 
@@ -233,9 +246,11 @@ describe('detections', () => {
 
 describe('errors', () => {
   it('retries a 429 after its Retry-After and then reads the page', async () => {
+    // Counted for offset 0 only: the device stream also asks for the next offset at once.
     let calls = 0;
     server.use(
-      http.get(`${API}/devices`, () => {
+      http.get(`${API}/devices`, ({ request }) => {
+        if (new URL(request.url).searchParams.get('offset') !== '0') return HttpResponse.json([]);
         calls++;
         if (calls === 1) return HttpResponse.json({ detail: 'Request was throttled.' }, { status: 429, headers: { 'Retry-After': '1' } });
         return HttpResponse.json(fixture('kandji', 'devices_page1.json'));

@@ -32,6 +32,12 @@ import { kandjiBaseUrl, parseKandjiSettings } from './settings';
 /** Kandji's page limits: devices, blueprints and Prism allow 300; the threat endpoints 1000. */
 export const KANDJI_PAGE_LIMITS = { devices: 300, blueprints: 300, prism: 300, detections: 1000 } as const;
 
+/**
+ * Offsets of the two long streams (devices, Prism) requested at once. Two keep the vendor busy
+ * while the previous page is parsed; it costs one request past the end of each stream.
+ */
+const OFFSETS_IN_FLIGHT = 2;
+
 // A command listed up to this long before we sent ours (clock skew) may still be ours.
 const COMMAND_MATCH_SKEW_MS = 5 * 60_000;
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -45,14 +51,36 @@ interface OffsetLoad<R> {
 /**
  * Pages through a limit/offset source from `start`. Each page's cursor is the next offset,
  * written as `${prefix}${offset}`; the last page carries `done` (null, or the next sub-source).
+ *
+ * `inFlight` offsets are requested at once (each still through the rate gate): while one page
+ * is parsed and handed on, the next is already being served, instead of the vendor and this
+ * process taking turns. Only a short page ends the stream, so up to `inFlight - 1` requests past
+ * the end are made and their answers (or errors) dropped.
  */
-async function* offsetPages<R>(start: number, step: number, load: (offset: number) => Promise<OffsetLoad<R>>, prefix = '', done: string | null = null): AsyncGenerator<{ records: R[]; nextCursor: string | null }> {
+async function* offsetPages<R>(
+  start: number,
+  step: number,
+  load: (offset: number) => Promise<OffsetLoad<R>>,
+  prefix = '',
+  done: string | null = null,
+  inFlight = 1,
+): AsyncGenerator<{ records: R[]; nextCursor: string | null }> {
+  const pending: Array<Promise<OffsetLoad<R>>> = [];
+  let requested = start;
+  const request = (): void => {
+    const loading = load(requested);
+    loading.catch(() => undefined);
+    pending.push(loading);
+    requested += step;
+  };
+  for (let i = 0; i < Math.max(1, inFlight); i++) request();
   for (let offset = start; ; offset += step) {
-    const { records, more } = await load(offset);
+    const { records, more } = await pending.shift()!;
     if (!more) {
       yield { records, nextCursor: done };
       return;
     }
+    request();
     yield { records, nextCursor: `${prefix}${offset + step}` };
   }
 }
@@ -144,19 +172,33 @@ export class KandjiConnector implements Connector {
   private async *devicePages(cursor: string | null, signal?: AbortSignal): AsyncGenerator<Page<'device'>> {
     const limit = KANDJI_PAGE_LIMITS.devices;
     // Only the page length ends the loop: Link and X-Total-Count are not reliable.
-    yield* offsetPages(offsetCursor(cursor), limit, async (offset) => {
-      const page = await this.client.listDevices(offset, limit, signal);
-      return { records: page.map(mapDevice), more: page.length === limit };
-    });
+    yield* offsetPages(
+      offsetCursor(cursor),
+      limit,
+      async (offset) => {
+        const page = await this.client.listDevices(offset, limit, signal);
+        return { records: page.map(mapDevice), more: page.length === limit };
+      },
+      '',
+      null,
+      OFFSETS_IN_FLIGHT,
+    );
   }
 
   private async *posturePages(cursor: string | null, signal?: AbortSignal): AsyncGenerator<Page<'device_posture'>> {
     const limit = KANDJI_PAGE_LIMITS.prism;
-    yield* offsetPages(offsetCursor(cursor), limit, async (offset) => {
-      const pages = await Promise.all(PRISM_POSTURE_CATEGORIES.map(({ category }) => this.client.listPrism(category, offset, limit, signal)));
-      const rows = Object.fromEntries(PRISM_POSTURE_CATEGORIES.map(({ category }, i) => [category, pages[i].data])) as Record<PrismPostureCategory, (typeof pages)[number]['data']>;
-      return { records: mergePosture(rows), more: pages.some((p) => p.data.length === limit) };
-    });
+    yield* offsetPages(
+      offsetCursor(cursor),
+      limit,
+      async (offset) => {
+        const pages = await Promise.all(PRISM_POSTURE_CATEGORIES.map(({ category }) => this.client.listPrism(category, offset, limit, signal)));
+        const rows = Object.fromEntries(PRISM_POSTURE_CATEGORIES.map(({ category }, i) => [category, pages[i].data])) as Record<PrismPostureCategory, (typeof pages)[number]['data']>;
+        return { records: mergePosture(rows), more: pages.some((p) => p.data.length === limit) };
+      },
+      '',
+      null,
+      OFFSETS_IN_FLIGHT,
+    );
   }
 
   private async *userPages(cursor: string | null, signal?: AbortSignal): AsyncGenerator<Page<'user'>> {
