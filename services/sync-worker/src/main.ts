@@ -30,10 +30,11 @@ async function main(): Promise<void> {
   // Changed devices and detections are handed to the push worker for posture evaluation.
   const pushQueue = openQueue(QUEUE_NAMES.push, redis, config.queuePrefix);
 
+  const metrics = createMetrics('sync-worker', { keepVendorUsage: true });
   let accepting = true;
   const worker = new Worker(
     QUEUE_NAMES.sync,
-    createSyncProcessor({ dataSource, secretBox: config.secretBox, gates, tokenCache: new RedisTokenCache(redis, config.queuePrefix), outbound: config.outbound, logger, maxInCallRetryWaitMs: config.maxInCallRetryWaitMs, onEntitiesChanged: async (change) => void (await enqueueEvaluationForChange(pushQueue, change, 'sync')) }),
+    createSyncProcessor({ dataSource, secretBox: config.secretBox, gates, tokenCache: new RedisTokenCache(redis, config.queuePrefix), outbound: config.outbound, logger, metrics, maxInCallRetryWaitMs: config.maxInCallRetryWaitMs, onEntitiesChanged: async (change) => void (await enqueueEvaluationForChange(pushQueue, change, 'sync')) }),
     {
       connection: workerRedis,
       prefix: config.queuePrefix,
@@ -45,7 +46,6 @@ async function main(): Promise<void> {
     },
   );
   worker.on('error', (err) => logger.warn('worker error', { err }));
-  const metrics = createMetrics('sync-worker', { keepVendorUsage: true });
   attachSyncMetrics(worker, dataSource, metrics, logger);
   metrics.watchQueues([queue]);
   const stopUsageFlush = metrics.vendorUsage!.startFlushing((counts) => addVendorUsage(dataSource, counts), healthCheckConfig.usageFlushEveryMs, (err) => logger.warn('vendor usage not flushed; kept for the next round', { err }));

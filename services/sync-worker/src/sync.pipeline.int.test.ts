@@ -70,7 +70,7 @@ function scriptedConnector(t: ScriptedTenant): Connector {
     },
   };
   return {
-    manifest: { type: 'kandji', displayName: 'scripted', authTypes: ['bearer'], capabilities: ['pullDevices', 'pullUsers'], commands: [], defaultRateLimit: { requests: 1000, periodSeconds: 1 } },
+    manifest: { type: 'kandji', displayName: 'scripted', authTypes: ['bearer'], capabilities: ['pullDevices', 'pullUsers'], commands: [], hosts: [], defaultRateLimit: { requests: 1000, periodSeconds: 1 } },
     testConnection: async () => ({ ok: true, details: {} }),
     streams: () => [deviceStream, userStream],
   };
@@ -236,5 +236,18 @@ describe('sync pipeline (real Postgres, Redis and BullMQ)', () => {
 
     expect(JSON.stringify(job?.data)).not.toContain('scripted-token-123456');
     expect(Object.keys(job?.data ?? {}).sort()).toEqual(['integrationId', 'syncId', 'syncType']);
+  });
+
+  it('counts the changes a sync saw that no webhook announced as missed webhooks', async () => {
+    // Okta's event hooks cover users and devices; the scripted tenant stands in for its API.
+    await db.dataSource.query(`UPDATE integrations SET integration_type = 'okta', webhook_enabled = true WHERE id = $1`, [integrationId]);
+    tenant.failAt = undefined;
+    expect((await syncAndWait()).status).toBe('completed');
+    for (const id of ['dev-500', 'dev-501', 'dev-502']) tenant.devices.set(id, { ...tenant.devices.get(id)!, hostname: `${id}-renamed` });
+
+    expect((await syncAndWait()).status).toBe('completed');
+    const [row]: Array<{ missed_webhooks: number; missed_webhooks_total: number }> = await db.dataSource.query(`SELECT missed_webhooks, missed_webhooks_total FROM integrations WHERE id = $1`, [integrationId]);
+    expect(row.missed_webhooks).toBe(3);
+    await db.dataSource.query(`UPDATE integrations SET integration_type = 'kandji', webhook_enabled = false WHERE id = $1`, [integrationId]);
   });
 });

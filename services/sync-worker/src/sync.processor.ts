@@ -1,3 +1,4 @@
+import type { TrustSyncMetrics } from '@trustsync/metrics';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { Logger, SecretBox } from '@trustsync/core';
@@ -6,6 +7,7 @@ import {
   IntegrationEntity,
   SyncStore,
   beginSyncRun,
+  countMissedWebhooks,
   finishSyncRun,
   lastCompletedSyncStart,
   openCredentials,
@@ -26,6 +28,8 @@ export interface SyncProcessorDeps {
   /** Where vendor requests may go (the SSRF guard); from the base config. Absent only in tests that script the vendor. */
   outbound?: OutboundPolicy;
   logger: Logger;
+  /** Counts every vendor response and rate-limit wait of the sync's requests (and the hourly usage). */
+  metrics?: TrustSyncMetrics;
   maxInCallRetryWaitMs: number;
   /** Builds connectors; the vendor registry unless a test scripts one. */
   connectorFactory?: ConnectorFactory;
@@ -120,14 +124,16 @@ export function createSyncProcessor(deps: SyncProcessorDeps) {
     }
 
     try {
+      const gate = deps.gates.for(integration);
       const connector = (deps.connectorFactory ?? createConnector)({
         integration: toIntegrationView(integration),
         credentials: openCredentials(integration, deps.secretBox),
-        gate: deps.gates.for(integration),
+        gate,
         logger: log,
         tokenCache: deps.tokenCache,
         outbound: deps.outbound,
         now: () => new Date(),
+        onResponse: deps.metrics?.vendorResponseHook(integration.integrationType, integration.id, gate),
       });
       const syncType = data.syncType as SyncType;
       const since = syncType === 'incremental' ? await lastCompletedSyncStart(deps.dataSource, integration.id) : null;
@@ -156,8 +162,10 @@ export function createSyncProcessor(deps: SyncProcessorDeps) {
         health: { status: 'healthy', reason: null },
       });
       await store.clearSeen(data.syncId);
+      // Changes the pull saw that the vendor should have announced by webhook: a broken webhook setup shows here.
+      const missed = await countMissedWebhooks(deps.dataSource, data.syncId).catch((err) => (log.warn('missed webhooks not counted', { err }), null));
       const totals = { ...progress.totals, deleted: Object.values(deleted).reduce((a, b) => a + b, 0) };
-      log.info('sync completed', { syncType, ...totals, entity_counts: progress.entityCounts });
+      log.info('sync completed', { syncType, ...totals, entity_counts: progress.entityCounts, missed_webhooks: missed?.missed });
       return { syncId: data.syncId, outcome: 'completed', totals };
     } catch (err) {
       return handleFailure(err);
