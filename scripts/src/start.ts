@@ -86,6 +86,45 @@ async function runSync(integrationId: string): Promise<SyncView> {
   throw new Error(`sync ${syncId} did not finish within 10 minutes`);
 }
 
+/** What each simulator sends in the demo's webhook round: signed (Falcon, Seraphic) or header-authenticated (Okta, Zscaler NSS). */
+const DEMO_DELIVERIES: Record<string, Array<Record<string, unknown>>> = {
+  crowdstrike: [0, 1, 2].map((alertIndex) => ({ alertIndex })),
+  seraphic: [{ kind: 'threat.detected', index: 0 }, { kind: 'threat.detected', index: 1 }, { kind: 'dlp.violation', index: 0 }, { kind: 'endpoint.offline', index: 5 }],
+  okta: [{ kind: 'verification' }, { kind: 'event', userIndex: 3 }, { kind: 'event', userIndex: 4 }],
+  zscaler: [{ kind: 'blocked', count: 5 }],
+};
+
+/**
+ * The webhook round of the demo: turns webhooks on for the vendors that send them, asks each
+ * simulator to deliver real-shaped, signed events to the API, and waits until the webhook worker
+ * has applied them. Returns a line per integration.
+ */
+async function runWebhookRound(sandboxUrl: string, integrations: Array<{ name: string; id: string; type: string }>): Promise<string[]> {
+  const lines: string[] = [];
+  for (const i of integrations) {
+    const deliveries = DEMO_DELIVERIES[i.type];
+    if (!deliveries) continue;
+    const secret = randomBytes(24).toString('base64url');
+    await api('PUT', `/api/v1/integrations/${i.id}`, { webhook_enabled: true, webhook_secret: secret });
+    const before = (await api<{ total: number }>('GET', `/api/v1/integrations/${i.id}/events?page_size=1`)).body.total ?? 0;
+    const statuses: number[] = [];
+    for (const d of deliveries) {
+      const res = await fetch(`${sandboxUrl}/_sandbox/${i.type}/webhooks/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: `${API}/api/v1/integrations/webhooks/${i.id}`, secret, ...d }) });
+      statuses.push(((await res.json()) as { status: number }).status);
+    }
+    const count = async (filter = '') => (await api<{ total: number }>('GET', `/api/v1/integrations/${i.id}/events?page_size=1${filter}`)).body.total ?? 0;
+    let received = 0;
+    for (let n = 0; n < 100; n++) {
+      received = (await count()) - before;
+      if (received > 0 && (await count('&status=pending')) === 0) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const failed = await count('&status=failed');
+    lines.push(`  ${i.name.padEnd(28)} ${deliveries.length} deliveries answered ${[...new Set(statuses)].join('/')}; ${received} events stored, ${(await count('&status=processed'))} applied, ${failed} failed`);
+  }
+  return lines;
+}
+
 async function main(): Promise<void> {
   mkdirSync(DATA, { recursive: true });
   const logDir = join(DATA, 'logs');
@@ -139,6 +178,9 @@ async function main(): Promise<void> {
       }
       if (sync.error_message) say(`  error: ${sync.error_message}`);
     }
+    say('\nWebhooks: each simulator now delivers signed events to the API (POST /api/v1/integrations/webhooks/{id})…');
+    const types = await Promise.all(ids.map(async (i) => ({ ...i, type: (await api<{ integration_type: string }>('GET', `/api/v1/integrations/${i.id}`)).body.integration_type })));
+    for (const line of await runWebhookRound(sandboxUrl, types)) say(line);
     const devices = await api<{ total: number }>('GET', '/api/v1/devices?page_size=1');
     const vendorDevices = syncs.reduce((n, s) => n + (s.sync.entity_counts?.device?.processed ?? 0), 0);
     say(`\nPlatform devices: ${devices.body.total}, from ${vendorDevices} vendor device records (one machine seen by several tools is one device, matched by serial number). Where to look:`);
