@@ -80,8 +80,16 @@ export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void
   throw new Error(`${url} not ready after ${timeoutMs} ms`);
 }
 
-/** Asks for a sync the way the API does (row, then job) and waits for it to finish. */
-export async function runSyncToEnd(ds: DataSource, redisUrl: string, prefix: string, integrationId: string, syncType = 'full', timeoutMs = 30 * 60_000): Promise<IntegrationSyncEntity> {
+/** Asks for a sync the way the API does (row, then job) and waits for it to finish; `onPoll` sees the row every 100 ms. */
+export async function runSyncToEnd(
+  ds: DataSource,
+  redisUrl: string,
+  prefix: string,
+  integrationId: string,
+  syncType = 'full',
+  timeoutMs = 30 * 60_000,
+  onPoll?: (row: IntegrationSyncEntity) => void,
+): Promise<IntegrationSyncEntity> {
   const redis = createRedis(redisUrl, 'producer');
   const queue = openQueue(QUEUE_NAMES.sync, redis, prefix);
   try {
@@ -91,6 +99,7 @@ export async function runSyncToEnd(ds: DataSource, redisUrl: string, prefix: str
     const end = Date.now() + timeoutMs;
     while (Date.now() < end) {
       const row = await repo.findOneByOrFail({ id: sync.id });
+      onPoll?.(row);
       if (!['pending', 'in_progress'].includes(row.status)) return row;
       await new Promise((r) => setTimeout(r, 100));
     }
