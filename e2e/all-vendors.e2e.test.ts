@@ -1,5 +1,6 @@
 import { Fleet } from '@trustsync/vendor-sandbox';
 import { DEFAULT_LOG_FILTER } from '../packages/connectors/src/okta/settings';
+import { demoIntegrations } from '../scripts/src/demo-integrations';
 import { startStack, syncToEnd, type Stack } from './harness';
 
 // The five vendors at the sizes the issue names, through real processes: API → BullMQ → sync
@@ -14,41 +15,15 @@ const PEOPLE = 5000;
 const DEVICES: Record<Vendor, number> = { kandji: 2000, okta: 1500, crowdstrike: 12_000, zscaler: 3000, seraphic: 3000 };
 const SEED = 'northwind';
 
-/** The create body of each integration, configured as `npm start` configures it (scripts/src/demo-integrations.ts). */
+/** The create body of each integration: exactly what `npm start` creates (scripts/src/demo-integrations.ts). */
 function integrationBodies(sandbox: string): Record<Vendor, Record<string, unknown>> {
   // The sandbox enforces no budget; a vendor-sized one would make the test about waiting.
-  const common = { api_version: 'v1', sync_enabled: true, sync_interval_minutes: 60, rate_limit_requests: 100_000, rate_limit_period_seconds: 10 };
-  return {
-    kandji: { ...common, name: 'Kandji (sandbox)', integration_type: 'kandji', endpoint: `${sandbox}/kandji`, auth_type: 'bearer', credentials: { api_key: 'sandbox-kandji-token' } },
-    okta: { ...common, name: 'Okta (sandbox)', integration_type: 'okta', endpoint: `${sandbox}/okta`, auth_type: 'api_key', credentials: { api_key: 'sandbox-okta-api-token' } },
-    crowdstrike: {
-      ...common,
-      name: 'CrowdStrike Falcon (sandbox)',
-      integration_type: 'crowdstrike',
-      endpoint: `${sandbox}/crowdstrike`,
-      region: 'us-1',
-      auth_type: 'oauth2',
-      credentials: { client_id: 'sandbox-falcon-client', client_secret: 'sandbox-falcon-secret' },
-    },
-    zscaler: {
-      ...common,
-      name: 'Zscaler (sandbox)',
-      integration_type: 'zscaler',
-      endpoint: `${sandbox}/zscaler`,
-      auth_type: 'api_key',
-      credentials: {
-        api_key: 'SbxZiaApiKey0123456789',
-        client_id: 'api-admin@example.com',
-        client_secret: 'sandbox-zia-password',
-        zpa_client_id: 'sandbox-zpa-client',
-        zpa_client_secret: 'sandbox-zpa-secret',
-        zcc_api_key: 'sandbox-zcc-key',
-        zcc_secret_key: 'sandbox-zcc-secret',
-      },
-      settings: { zpaBaseUrl: `${sandbox}/zscaler`, zccBaseUrl: `${sandbox}/zscaler`, zpaCustomerId: '216196257331281920' },
-    },
-    seraphic: { ...common, name: 'Seraphic (sandbox)', integration_type: 'seraphic', endpoint: `${sandbox}/seraphic`, auth_type: 'api_key', credentials: { api_key: 'sandbox-seraphic-key' } },
-  };
+  const unlimited = { rate_limit_requests: 100_000, rate_limit_period_seconds: 10 };
+  const demos = demoIntegrations(sandbox);
+  return Object.fromEntries(VENDORS.map((v) => {
+    const demo = demos.find((d) => d.body.integration_type === v)!;
+    return [v, { ...demo.body, name: demo.name, ...unlimited }];
+  })) as Record<Vendor, Record<string, unknown>>;
 }
 
 async function sandboxJson<T = Record<string, any>>(url: string, headers: Record<string, string> = {}): Promise<T> {
