@@ -97,8 +97,17 @@ export function leaksIn(services: Service[], configured: Iterable<string>): stri
   return hits;
 }
 
+/** Processes besides the sandbox, the API and the sync workers that a stack can run. */
+export type ExtraService = 'webhook-worker' | 'push-worker' | 'scheduler';
+
+/** Options of `startStack`: extra processes, each with its own environment on top of the stack's. */
+export interface StackOptions {
+  /** Started after the API, in this order; one with `WORKER_HEALTH_PORT` or `SCHEDULER_HEALTH_PORT` is awaited on `/readyz`. */
+  extraServices?: Partial<Record<ExtraService, NodeJS.ProcessEnv>>;
+}
+
 /** Starts the stack; `sandbox` sets the vendor tenants (SANDBOX_* variables). */
-export async function startStack(label: string, sandboxEnv: Record<string, string>, workers = 1): Promise<Stack> {
+export async function startStack(label: string, sandboxEnv: Record<string, string>, workers = 1, opts: StackOptions = {}): Promise<Stack> {
   const db = await createTestDatabase(label);
   const [apiPort, sandboxPort] = [await freePort(), await freePort()];
   const adminKey = `tsk_e2e_${randomBytes(24).toString('base64url')}`;
@@ -120,11 +129,17 @@ export async function startStack(label: string, sandboxEnv: Record<string, strin
   const api = startService('api', { ...env, PORT: String(apiPort), HOST: '127.0.0.1' });
   services.push(api);
   for (let i = 0; i < workers; i++) services.push(startService('sync-worker', { ...env, SYNC_WORKER_CONCURRENCY: '2' }));
+  const extras = Object.entries(opts.extraServices ?? {}).map(([name, extraEnv]) => {
+    const service = startService(name, { ...env, ...extraEnv });
+    services.push(service);
+    return { service, healthPort: extraEnv?.WORKER_HEALTH_PORT ?? extraEnv?.SCHEDULER_HEALTH_PORT };
+  });
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
   try {
     await waitForHttp(`${sandboxUrl}/_sandbox`, sandbox);
     await waitForHttp(`${apiUrl}/readyz`, api);
+    for (const e of extras) if (e.healthPort) await waitForHttp(`http://127.0.0.1:${e.healthPort}/readyz`, e.service);
   } catch (err) {
     await Promise.all(services.map((s) => s.stop('SIGKILL')));
     await db.drop();
