@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { containerSchema, objectSchema, scaledObjectSchema, triggerAuthenticationSchema } from './k8s-schemas';
+import { containerSchema, kubernetesSchemaErrors, objectSchema, scaledObjectSchema, triggerAuthenticationSchema } from './k8s-schemas';
 import { parseYaml, validate } from './schema-check';
 
 const ROOT = join(__dirname, '../..');
@@ -36,7 +36,11 @@ describe.each(OVERLAYS)('k8s overlay %s', (overlay) => {
   const objects = render(overlay);
   const workloads = objects.filter((o) => ['Deployment', 'StatefulSet', 'Job'].includes(o.kind));
 
-  it('renders objects that each have an apiVersion, a kind and a labelled metadata name', () => {
+  it('renders objects that are each valid against the Kubernetes (or KEDA) schema of their apiVersion and kind', () => {
+    expect(objects.flatMap((o) => kubernetesSchemaErrors(o))).toEqual([]);
+  });
+
+  it('gives every object a DNS-1123 name and labels', () => {
     expect(objects.flatMap((o) => validate(o, objectSchema, `${o.kind}/${o.metadata?.name}`))).toEqual([]);
   });
 
@@ -102,5 +106,37 @@ describe('k8s autoscaling', () => {
     const objects = render('production-hpa');
     expect(objects.filter((o) => o.kind === 'ScaledObject')).toEqual([]);
     expect(objects.filter((o) => o.kind === 'HorizontalPodAutoscaler').map((o) => o.spec!.scaleTargetRef.name).sort()).toEqual(['trustsync-push-worker', 'trustsync-sync-worker', 'trustsync-webhook-worker']);
+  });
+});
+
+describe('k8s schema validation', () => {
+  const objects = render('production');
+  const copyOf = (kind: string): K8sObject => JSON.parse(JSON.stringify(objects.find((o) => o.kind === kind)));
+
+  it('rejects a Deployment with a string where the schema wants an integer', () => {
+    const deployment = copyOf('Deployment');
+    deployment.spec!.replicas = '2';
+    deployment.spec!.template.spec.containers[0].ports[0].containerPort = '8000';
+    expect(kubernetesSchemaErrors(deployment)).toEqual(expect.arrayContaining([
+      `Deployment/${deployment.metadata.name}/spec/replicas: must be integer`,
+      `Deployment/${deployment.metadata.name}/spec/template/spec/containers/0/ports/0/containerPort: must be integer`,
+    ]));
+  });
+
+  it('rejects a Service port without its port number', () => {
+    const service = copyOf('Service');
+    delete service.spec!.ports[0].port;
+    expect(kubernetesSchemaErrors(service)).toEqual([`Service/${service.metadata.name}/spec/ports/0: must have required property port`]);
+  });
+
+  it('rejects a ScaledObject trigger whose metadata holds a number (KEDA wants strings)', () => {
+    const scaled = copyOf('ScaledObject');
+    scaled.spec!.triggers[0].metadata.targetValue = 100;
+    expect(kubernetesSchemaErrors(scaled)).toEqual([`ScaledObject/${scaled.metadata.name}/spec/triggers/0/metadata/targetValue: must be string`]);
+  });
+
+  it('rejects an apiVersion the cluster no longer serves', () => {
+    const pdb = { ...copyOf('PodDisruptionBudget'), apiVersion: 'policy/v1beta1' };
+    expect(kubernetesSchemaErrors(pdb)).toEqual([`PodDisruptionBudget/${pdb.metadata.name}: no schema for policy/v1beta1 PodDisruptionBudget`]);
   });
 });

@@ -1,4 +1,49 @@
+import { ScaledObject, TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1';
+import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { Job } from 'kubernetes-models/batch/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { ConfigMap, Service } from 'kubernetes-models/v1';
 import type { Schema } from './schema-check';
+
+interface KubernetesModel {
+  validate(): void;
+}
+
+// kubernetes-models 4.5 carries the Kubernetes API's OpenAPI schemas; @kubernetes-models/keda 0.4
+// (the last line for Node < 22, same validate/base majors) carries KEDA's CRD schemas.
+const MODELS: Record<string, new (data: never) => KubernetesModel> = {
+  'apps/v1 Deployment': Deployment,
+  'apps/v1 StatefulSet': StatefulSet,
+  'autoscaling/v2 HorizontalPodAutoscaler': HorizontalPodAutoscaler,
+  'batch/v1 Job': Job,
+  'policy/v1 PodDisruptionBudget': PodDisruptionBudget,
+  'v1 ConfigMap': ConfigMap,
+  'v1 Service': Service,
+  'keda.sh/v1alpha1 ScaledObject': ScaledObject,
+  'keda.sh/v1alpha1 TriggerAuthentication': TriggerAuthentication,
+};
+
+/**
+ * Every violation of the OpenAPI schema of `o`'s apiVersion and kind (types, required fields,
+ * enums), as `Kind/name/json/pointer: problem` lines; an apiVersion and kind with no model is one.
+ * Unknown fields pass: these schemas do not forbid them (the API server's strict field validation does).
+ */
+export function kubernetesSchemaErrors(o: { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown } }): string[] {
+  const at = `${String(o.kind)}/${String(o.metadata?.name)}`;
+  const Model = MODELS[`${String(o.apiVersion)} ${String(o.kind)}`];
+  if (!Model) return [`${at}: no schema for ${String(o.apiVersion)} ${String(o.kind)}`];
+  try {
+    new Model(o as never).validate();
+    return [];
+  } catch (err) {
+    const errors = (err as { errors?: Array<{ instancePath: string; message?: string }> }).errors;
+    if (!Array.isArray(errors)) throw err;
+    return errors.map((e) => `${at}${e.instancePath}: ${e.message ?? 'invalid'}`);
+  }
+}
+
+// The schemas below are TrustSync's own rules, which no Kubernetes schema states.
 
 const name: Schema = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' };
 const quantity: Schema = { anyOf: [{ type: 'string', pattern: '^[0-9.]+(m|Mi|Gi|Ki)?$' }, { type: 'number' }] };
@@ -38,13 +83,11 @@ export const containerSchema: Schema = {
   },
 };
 
-/** Any rendered object. */
+/** Any rendered object: a DNS-1123 name (an API server rule, not in the schema) and labels. */
 export const objectSchema: Schema = {
   type: 'object',
-  required: ['apiVersion', 'kind', 'metadata'],
+  required: ['metadata'],
   properties: {
-    apiVersion: { type: 'string', pattern: '^([a-z0-9.]+/)?v[0-9]+((alpha|beta)[0-9]+)?$' },
-    kind: { type: 'string', enum: ['ConfigMap', 'Service', 'Deployment', 'StatefulSet', 'Job', 'PodDisruptionBudget', 'ScaledObject', 'TriggerAuthentication', 'HorizontalPodAutoscaler'] },
     metadata: { type: 'object', required: ['name', 'labels'], properties: { name, namespace: name } },
   },
 };
@@ -53,7 +96,6 @@ export const objectSchema: Schema = {
 export const triggerAuthenticationSchema: Schema = {
   type: 'object',
   properties: {
-    apiVersion: { type: 'string', enum: ['keda.sh/v1alpha1'] },
     spec: {
       type: 'object',
       required: ['secretTargetRef'],
@@ -72,7 +114,6 @@ export const triggerAuthenticationSchema: Schema = {
 export const scaledObjectSchema: Schema = {
   type: 'object',
   properties: {
-    apiVersion: { type: 'string', enum: ['keda.sh/v1alpha1'] },
     spec: {
       type: 'object',
       required: ['scaleTargetRef', 'minReplicaCount', 'maxReplicaCount', 'triggers'],

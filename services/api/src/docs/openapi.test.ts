@@ -1,5 +1,5 @@
 import express from 'express';
-import { openApiProblems } from '../testing/openapi-structure.check';
+import { openApiRuleProblems, validateOpenApi } from '../testing/openapi-structure.check';
 import { startApiHarness, type ApiHarness } from '../testing/api-harness';
 import { createApp } from '../app';
 import { ROUTE_DOCS, THIRD_PARTY_PREFIXES } from './route-docs';
@@ -31,8 +31,12 @@ describe('GET /api/docs', () => {
   });
   afterAll(async () => api.close());
 
-  it('passes the OpenAPI 3.1 structural check', () => {
-    expect(openApiProblems(doc)).toEqual([]);
+  it('is a valid OpenAPI 3.1 document for @seriousme/openapi-schema-validator', () => {
+    expect(validateOpenApi(doc)).toEqual({ valid: true, version: '3.1', errors: [] });
+  });
+
+  it('keeps the rules the OpenAPI JSON Schema cannot express: unique operation ids, path templates matching path parameters', () => {
+    expect(openApiRuleProblems(doc)).toEqual([]);
   });
 
   it('lists every route the app registers', () => {
@@ -69,9 +73,43 @@ describe('GET /api/docs', () => {
     expect(params.find((p: { name: string }) => p.name === 'page_size')).toMatchObject({ in: 'query', required: false, schema: { maximum: 200, default: 50 } });
   });
 
-  it('is caught by the structural check when a $ref points nowhere', () => {
-    const broken = JSON.parse(JSON.stringify(doc));
+  function brokenCopy(): Record<string, any> {
+    return JSON.parse(JSON.stringify(doc));
+  }
+
+  it('is rejected by the validator when a path parameter is not required', () => {
+    const broken = brokenCopy();
+    broken.paths['/api/v1/integrations/{id}'].get.parameters[0].required = false;
+    const result = validateOpenApi(broken);
+    expect(result.valid).toBe(false);
+    expect(result.errors).toContainEqual(expect.objectContaining({ instancePath: '/paths/~1api~1v1~1integrations~1{id}/get/parameters/0/required', keyword: 'const' }));
+  });
+
+  it('is rejected by the validator when a response has no description', () => {
+    const broken = brokenCopy();
+    delete broken.paths['/api/v1/integrations'].get.responses['200'].description;
+    const result = validateOpenApi(broken);
+    expect(result.valid).toBe(false);
+    expect(result.errors).toContainEqual(expect.objectContaining({ instancePath: '/paths/~1api~1v1~1integrations/get/responses/200', keyword: 'required', params: { missingProperty: 'description' } }));
+  });
+
+  it('is rejected by the validator when a $ref points nowhere', () => {
+    const broken = brokenCopy();
     broken.paths['/api/v1/integrations'].post.requestBody.content['application/json'].schema.$ref = '#/components/schemas/Nope';
-    expect(openApiProblems(broken)).toEqual(['.paths./api/v1/integrations.post.requestBody.content.application/json.schema: $ref #/components/schemas/Nope does not resolve']);
+    expect(validateOpenApi(broken)).toMatchObject({ valid: false, errors: [expect.stringContaining('#/components/schemas/Nope')] });
+  });
+
+  it('is rejected by the validator when a DTO schema is not valid JSON Schema', () => {
+    const broken = brokenCopy();
+    broken.components.schemas.CreateIntegrationDto.properties.sync_interval_minutes.type = 'int';
+    const result = validateOpenApi(broken);
+    expect(result.valid).toBe(false);
+    expect(result.errors).toContainEqual(expect.objectContaining({ instancePath: '/components/schemas/CreateIntegrationDto/properties/sync_interval_minutes/type' }));
+  });
+
+  it('is caught by the rule check when a path template has no path parameter', () => {
+    const broken = brokenCopy();
+    delete broken.paths['/api/v1/integrations/{id}'].get.parameters;
+    expect(openApiRuleProblems(broken)).toEqual(['GET /api/v1/integrations/{id}: {id} has no path parameter']);
   });
 });
