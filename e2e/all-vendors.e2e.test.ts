@@ -20,10 +20,12 @@ function integrationBodies(sandbox: string): Record<Vendor, Record<string, unkno
   // The sandbox enforces no budget; a vendor-sized one would make the test about waiting.
   const unlimited = { rate_limit_requests: 100_000, rate_limit_period_seconds: 10 };
   const demos = demoIntegrations(sandbox);
-  return Object.fromEntries(VENDORS.map((v) => {
+  const bodies = {} as Record<Vendor, Record<string, unknown>>;
+  for (const v of VENDORS) {
     const demo = demos.find((d) => d.body.integration_type === v)!;
-    return [v, { ...demo.body, name: demo.name, ...unlimited }];
-  })) as Record<Vendor, Record<string, unknown>>;
+    bodies[v] = { ...demo.body, name: demo.name, ...unlimited };
+  }
+  return bodies;
 }
 
 async function sandboxJson<T = Record<string, any>>(url: string, headers: Record<string, string> = {}): Promise<T> {
