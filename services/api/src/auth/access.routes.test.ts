@@ -59,6 +59,27 @@ describe('route × key matrix', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('applies the same rule to case-changed and trailing-slash spellings of every path (express matches them too)', async () => {
+    const wrong: string[] = [];
+    const shout = (path: string) => path.replace(/\/([a-z-]+)/g, (_, seg: string) => `/${seg.toUpperCase()}`);
+    for (const route of apiRoutes()) {
+      for (const who of ['viewer', 'operator']) {
+        const canonical = await api.call(route.method, concrete(route.path), route.method === 'GET' ? undefined : {}, { key: keys[who] });
+        for (const variant of [shout(concrete(route.path)), `${concrete(route.path)}/`]) {
+          const res = await api.call(route.method, variant, route.method === 'GET' ? undefined : {}, { key: keys[who] });
+          const allowed = (r: { status: number }) => r.status !== 401 && r.status !== 403;
+          if (allowed(res) !== allowed(canonical)) wrong.push(`${route.method} ${variant} as ${who}: ${res.status}, canonical ${canonical.status}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('lets a viewer look at Bull Board but not act on it', async () => {
+    expect((await api.call('GET', '/ADMIN/QUEUES/api/queues', undefined, { key: keys.viewer })).status).toBe(200);
+    expect((await api.call('PUT', '/admin/queues/api/queues/sync/pause', {}, { key: keys.viewer })).status).toBe(403);
+  });
+
   it('says why a key is refused, and asks for a bearer key', async () => {
     const none = await api.call('GET', '/api/v1/integrations', undefined, { key: null });
     expect([none.status, none.headers.get('www-authenticate'), none.body.error.code]).toEqual([401, 'Bearer realm="trustsync"', 'unauthorized']);

@@ -3,7 +3,7 @@ import { ForbiddenError, UnauthorizedError } from '@trustsync/core';
 import { appendAudit, authenticateApiKey, type ApiKeyRecord, type ApiRole, type AuditOutcome } from '@trustsync/db';
 import type { ApiContext } from '../api-context';
 import { QUEUE_DASHBOARD_PATH } from '../admin/queue-dashboard';
-import { QUEUE_DASHBOARD_ACCESS, matchRoute, roleAllows, type RouteAccess } from './route-policy';
+import { matchRoute, queueDashboardAccess, roleAllows, type RouteAccess } from './route-policy';
 
 /** The API key a request acts as, kept on `res.locals.principal`. */
 export interface Principal {
@@ -53,18 +53,19 @@ async function authenticate(ctx: ApiContext, req: Request): Promise<ApiKeyRecord
 }
 
 function accessOf(req: Request): { access: RouteAccess; action: string; params: Record<string, string> } {
-  if (req.path === QUEUE_DASHBOARD_PATH || req.path.startsWith(`${QUEUE_DASHBOARD_PATH}/`)) {
-    return { access: QUEUE_DASHBOARD_ACCESS, action: `${req.method} ${QUEUE_DASHBOARD_PATH}`, params: {} };
+  const path = req.path.toLowerCase();
+  if (path === QUEUE_DASHBOARD_PATH || path.startsWith(`${QUEUE_DASHBOARD_PATH}/`)) {
+    return { access: queueDashboardAccess(req.method), action: `${req.method} ${QUEUE_DASHBOARD_PATH}`, params: {} };
   }
   const route = matchRoute(req.method, req.path);
   if (route) return { access: route.access, action: route.key, params: route.params };
-  // Deny by default: an unlisted route needs a key, and admin to change anything.
-  return { access: READ_METHODS.has(req.method) ? 'viewer' : 'admin', action: `${req.method} (unlisted route)`, params: {} };
+  // Deny by default: a path the table does not know needs admin (it answers 404 for them).
+  return { access: 'admin', action: `${req.method} (unlisted route)`, params: {} };
 }
 
 // `/api/v1/integrations/...` → `integration`: the kind of thing the first path id names.
 function targetTypeOf(path: string): string | null {
-  const seg = path.replace(/^\/api\/v1\//, '').split('/')[0];
+  const seg = path.toLowerCase().replace(/^\/api\/v1\//, '').split('/')[0];
   return seg ? seg.replace(/-/g, '_').replace(/s$/, '') : null;
 }
 

@@ -6,7 +6,7 @@ export type RouteAccess = ApiRole | 'public';
 /**
  * The minimum role of every route, keyed by `METHOD path` as the app registers it. One table,
  * so the role of a route is read in one place and the route × role test covers all of it. A
- * route missing here needs `viewer` to read and `admin` to change anything (deny by default).
+ * route missing here needs `admin` (deny by default).
  * Commands that change a device need `admin` even on an operator route (checked in the route).
  */
 export const ROUTE_ACCESS: Record<string, RouteAccess> = {
@@ -72,8 +72,10 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /api/v1/audit': 'admin',
 };
 
-/** Bull Board: any role may look; only admins get the board that retries, promotes and deletes. */
-export const QUEUE_DASHBOARD_ACCESS: RouteAccess = 'viewer';
+/** Bull Board: any role may look (GET); its actions (retry, promote, clean, pause …) need admin. */
+export function queueDashboardAccess(method: string): RouteAccess {
+  return method === 'GET' || method === 'HEAD' ? 'viewer' : 'admin';
+}
 
 /** Vendor commands that only ask a device to report or check in; every other command changes the device and needs admin. */
 export const OBSERVING_COMMANDS: ReadonlySet<string> = new Set(['blankpush', 'updateinventory']);
@@ -94,7 +96,9 @@ function compile(key: string, access: RouteAccess): CompiledRoute {
     .split('/')
     .map((seg) => (seg.startsWith(':') ? (params.push(seg.slice(1)), '([^/]+)') : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('/');
-  return { key, method, re: new RegExp(`^${source}/?$`), params, access };
+  // Case-insensitive with an optional trailing slash, as express routes match: a table stricter than
+  // the router would let `/API/V1/…` reach a route without its rule.
+  return { key, method, re: new RegExp(`^${source}/?$`, 'i'), params, access };
 }
 
 // Static routes before parameterised ones, so `/integrations/statistics` is never read as an id.

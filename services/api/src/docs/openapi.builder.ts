@@ -1,4 +1,4 @@
-import { QUEUE_DASHBOARD_ACCESS, ROUTE_ACCESS } from '../auth/route-policy';
+import { ROUTE_ACCESS, queueDashboardAccess } from '../auth/route-policy';
 import { getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
@@ -175,9 +175,9 @@ export function buildOpenApi(routes: RegisteredRoute[], docs: Record<string, Rou
         default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } } },
       },
     };
-    const access = ROUTE_ACCESS[`${route.method} ${route.path}`] ?? (isThirdParty(route.path) ? QUEUE_DASHBOARD_ACCESS : undefined);
+    const access = ROUTE_ACCESS[`${route.method} ${route.path}`] ?? (isThirdParty(route.path) ? queueDashboardAccess(route.method) : undefined);
     if (access === 'public') operation.security = [];
-    else operation['x-required-role'] = access ?? (route.method === 'GET' ? 'viewer' : 'admin');
+    else operation['x-required-role'] = access ?? 'admin';
     if (parameters.length > 0) operation.parameters = parameters;
     if (doc?.body) operation.requestBody = { required: true, content: { 'application/json': { schema: registry.refTo(doc.body) } } };
     if (doc?.rawBody) operation.requestBody = { required: true, content: { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } } };
