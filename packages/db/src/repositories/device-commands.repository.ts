@@ -23,19 +23,37 @@ function byId(id: string): boolean {
   return /^\d{1,18}$/.test(id);
 }
 
-/** Records a command; with an idempotency key already used, returns that command (`created: false`). */
+// jsonb stores object keys in its own order: compare parameters independently of it.
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  return JSON.stringify(value);
+}
+
+/**
+ * The earlier command of a reused idempotency key, when it is the same request. A key reused for
+ * another device, command or parameters is a conflict: answering with the earlier command would
+ * report success for a command that was never sent (and let whoever guesses a key pre-empt it).
+ */
+function replayOf(existing: DeviceCommandEntity, c: CommandInput): DeviceCommandEntity {
+  const same = existing.deviceId === c.deviceId && existing.command === c.command && canonical(existing.params ?? {}) === canonical(c.params ?? {});
+  if (!same) throw new ConflictError('this Idempotency-Key was already used for a different command', { field: 'Idempotency-Key', command_id: existing.id });
+  return existing;
+}
+
+/** Records a command; with an idempotency key already used for the same request, returns that command (`created: false`). */
 export async function createCommand(ds: DataSource, c: CommandInput): Promise<{ command: DeviceCommandEntity; created: boolean }> {
   const repo = ds.getRepository(DeviceCommandEntity);
   if (c.idempotencyKey) {
     const existing = await repo.findOneBy({ idempotencyKey: c.idempotencyKey });
-    if (existing) return { command: existing, created: false };
+    if (existing) return { command: replayOf(existing, c), created: false };
   }
   try {
     const command = await repo.save(repo.create({ ...c, idempotencyKey: c.idempotencyKey ?? null, status: 'queued' }));
     return { command, created: true };
   } catch (err) {
     // Two requests with one key raced: the loser answers with the winner's command.
-    if ((err as { code?: string }).code === '23505' && c.idempotencyKey) return { command: await repo.findOneByOrFail({ idempotencyKey: c.idempotencyKey }), created: false };
+    if ((err as { code?: string }).code === '23505' && c.idempotencyKey) return { command: replayOf(await repo.findOneByOrFail({ idempotencyKey: c.idempotencyKey }), c), created: false };
     throw err;
   }
 }
