@@ -65,10 +65,13 @@ async function main(): Promise<void> {
     {
       name: 'close worker',
       run: async () => {
-        // Past its share of the deadline the worker lets go of its jobs; their locks lapse and another worker resumes them.
-        const graceful = worker.close();
-        const inTime = await Promise.race([graceful.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), config.shutdownDeadlineMs * 0.6).unref())]);
-        if (!inTime) await worker.close(true);
+        // BullMQ's close() hands every later call the first call's promise, so a close(true) after a graceful
+        // close() still waits for the jobs (and used up the whole deadline). Pausing stops fetching and waits
+        // for the running jobs; the one close is forced only when they outlast their share of the deadline:
+        // then their locks lapse and another worker resumes them from their last committed page.
+        const drained = worker.pause().then(() => true, () => false);
+        const inTime = await Promise.race([drained, new Promise<boolean>((r) => setTimeout(() => r(false), config.shutdownDeadlineMs * 0.6).unref())]);
+        await worker.close(!inTime);
       },
     },
     { name: 'close health checks', run: () => healthChecks.close() },
