@@ -67,11 +67,24 @@ export interface FleetDevice {
   ownerIndex: number;
 }
 
-/** A generated company: `seed` fixes every value; `domain` names its email addresses. */
+const DAY_MS = 86_400_000;
+
+/** Midnight UTC of the day `nowMs` falls in. */
+export function startOfUtcDayMs(nowMs: number): number {
+  return Math.floor(nowMs / DAY_MS) * DAY_MS;
+}
+
+/**
+ * A generated company: `seed` fixes every value; `domain` names its email addresses; `anchorMs` is
+ * the instant every generated time counts back from (last check-ins, detections, log events).
+ * It defaults to midnight UTC of today rather than the start time, so two sandboxes started the
+ * same day with the same seed serve identical records and a second full sync finds nothing changed.
+ */
 export class Fleet {
   constructor(
     readonly seed: string = 'northwind',
     readonly domain = 'example.com',
+    readonly anchorMs = startOfUtcDayMs(Date.now()),
   ) {}
 
   person(j: number): Person {

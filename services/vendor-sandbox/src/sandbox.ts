@@ -9,6 +9,8 @@ import { SANDBOX_VENDORS, type SandboxVendorName } from './vendors';
 export type SandboxConfig = {
   seed?: string;
   people?: number;
+  /** The instant generated times count back from; default midnight UTC today (see `Fleet`). */
+  anchorMs?: number;
 } & Partial<Record<SandboxVendorName, Partial<VendorSeed> & { devices?: number }>>;
 
 /** A running sandbox. */
@@ -22,7 +24,7 @@ export interface Sandbox {
 
 /** Builds the express app with the configured vendors (only those named in `config`). */
 export function buildSandbox(config: SandboxConfig): { app: Express; vendors: Sandbox['vendors'] } {
-  const fleet = new Fleet(config.seed ?? 'northwind');
+  const fleet = new Fleet(config.seed ?? 'northwind', undefined, config.anchorMs);
   const people = config.people ?? 1000;
   const app = express();
   app.disable('x-powered-by');

@@ -4,6 +4,7 @@ import type { Queue } from 'bullmq';
 import { createDataSource, createIntegration, findOutboxEvents } from '@trustsync/db';
 import { QUEUE_NAMES, createRedis, openQueue } from '@trustsync/queue';
 import { TEST_REDIS_URL, fixture, fixtureText, testQueuePrefix } from '@trustsync/testing';
+import { startSandbox } from '@trustsync/vendor-sandbox';
 import { startApiHarness, type ApiAnswer, type ApiHarness } from '../testing/api-harness';
 
 const SERAPHIC_SECRET = 'seraphic-webhook-secret-5f2d8c1a9b7e';
@@ -36,7 +37,7 @@ afterEach(async () => {
 });
 
 let nameSeq = 0;
-async function integration(type: 'seraphic' | 'okta' | 'zscaler' | 'kandji', secret: string | null, overrides: { webhookEnabled?: boolean; enabled?: boolean } = {}): Promise<string> {
+async function integration(type: 'seraphic' | 'okta' | 'zscaler' | 'kandji' | 'crowdstrike', secret: string | null, overrides: { webhookEnabled?: boolean; enabled?: boolean } = {}): Promise<string> {
   const entity = await createIntegration(
     api.db.dataSource,
     api.box,
@@ -142,6 +143,32 @@ describe('accepting a signed delivery', () => {
     expect([figures(id).received, figures(id).duplicates]).toEqual([1, 2]);
     expect([figures(other).received, figures(other).duplicates]).toEqual([1, 0]);
     expect(stats.body.totals.webhook_events.duplicates).toBe(2);
+  });
+
+  it.each([
+    ['crowdstrike', { alertIndex: 1 }],
+    ['seraphic', { kind: 'threat.detected', index: 1 }],
+  ] as const)('acknowledges with 200 the %s event a restarted vendor sandbox sends again, and leaves its row as it was', async (type, delivery) => {
+    const secret = `${type}-webhook-secret-of-forty-characters!!`;
+    const id = await integration(type, secret);
+    // Each send comes from a fresh sandbox with the same seed, as in two runs of the demo.
+    const sendFromNewSandbox = async (): Promise<number> => {
+      const sb = await startSandbox({ seed: 'redelivery', people: 50, [type]: { devices: 40 } });
+      try {
+        const res = await fetch(`${sb.url}/_sandbox/${type}/webhooks/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: `${api.baseUrl}/api/v1/integrations/webhooks/${id}`, secret, ...delivery }) });
+        return ((await res.json()) as { status: number }).status;
+      } finally {
+        await sb.close();
+      }
+    };
+    const rowsOf = () => api.db.dataSource.query(`SELECT id, external_event_id, status, attempts, received_at FROM integration_events WHERE integration_id = $1`, [id]);
+    const firstStatus = await sendFromNewSandbox();
+    const before = await rowsOf();
+    const secondStatus = await sendFromNewSandbox();
+    expect([firstStatus, secondStatus]).toEqual([202, 200]);
+    expect(await rowsOf()).toEqual(before);
+    expect(before).toHaveLength(1);
+    expect(await webhookQueue.getJobCounts('waiting')).toEqual({ waiting: 1 });
   });
 
   it('stores a Zscaler NSS record, which has no id, once by its payload hash', async () => {

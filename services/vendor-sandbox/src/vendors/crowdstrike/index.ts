@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import express, { type Response } from 'express';
 import { Traffic } from '../../traffic';
 import type { SandboxVendorFactory } from '../../sandbox-vendor';
+import { hexId } from '../../fleet';
 import { FalconTenant } from './falcon-tenant';
 
 const REGIONS = ['us-1', 'us-2', 'eu-1', 'us-gov-1', 'us-gov-2'];
@@ -44,7 +45,7 @@ export const crowdstrikeSandbox: SandboxVendorFactory = (seed) => {
     hiddenEvery: opts.hiddenEvery ?? 250,
     alerts: opts.alerts ?? 60,
     containmentDelayMs: opts.containmentDelayMs ?? 300,
-    createdAtMs: Date.now(),
+    createdAtMs: seed.fleet.anchorMs,
   });
   const state = { region: opts.region ?? 'us-1', tokenTtlSeconds: opts.tokenTtlSeconds ?? 1799, scrollTtlMs: opts.scrollTtlMs ?? 120_000, cursorsValidFromMs: 0, redirects: 0 };
   const tokens = new Map<string, number>();
@@ -229,7 +230,7 @@ export const crowdstrikeSandbox: SandboxVendorFactory = (seed) => {
       const alert = tenant.alert(alertIndex);
       const link = `https://falcon.${state.region === 'us-1' ? '' : `${state.region}.`}crowdstrike.com/activity-v2/detections/${String(alert.composite_id)}`;
       const body = JSON.stringify({
-        meta: { timestamp: Math.floor(Date.now() / 1000), event_reference_url: link, trigger_name: 'New endpoint detection', trigger_category: 'Detections', workflow_id: hexWorkflow, cid: tenant.cid },
+        meta: { timestamp: workflowFiredSeconds(alertIndex), event_reference_url: link, trigger_name: 'New endpoint detection', trigger_category: 'Detections', workflow_id: workflowId, cid: tenant.cid },
         data: {
           'detections.agent_id': alert.agent_id,
           'detections.hostname': (alert.device as { hostname: string }).hostname,
@@ -247,7 +248,19 @@ export const crowdstrikeSandbox: SandboxVendorFactory = (seed) => {
     });
     return a;
   }
-  const hexWorkflow = randomBytes(16).toString('hex');
+  // One "New endpoint detection" workflow per tenant, so its id is the seed's, not the process's.
+  const workflowId = hexId(32, seed.fleet.seed, 'falcon-workflow');
+  const firedMs = new Map<number, number>();
+  /**
+   * When the workflow ran for alert `k`: a listed alert when it was created; one past the listed
+   * alerts is a new detection, which happens at its first delivery. Every later send of the same
+   * alert is a re-delivery of that run (same `meta`), which a receiver must recognise.
+   */
+  function workflowFiredSeconds(k: number): number {
+    if (k < tenant.o.alerts) return Math.floor(tenant.alertCreatedMs(k) / 1000);
+    if (!firedMs.has(k)) firedMs.set(k, Date.now());
+    return Math.floor(firedMs.get(k)! / 1000);
+  }
 
   return {
     name: 'crowdstrike',

@@ -97,7 +97,8 @@ export interface KandjiTenantOptions {
 export class KandjiTenant {
   readonly blueprints: SimBlueprint[];
   readonly commands: SimCommand[] = [];
-  readonly epochMs = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
+  /** The fleet's anchor: every generated time counts back from it. */
+  readonly epochMs: number;
   size: number;
   private readonly removed = new Set<number>();
   private removedSorted: number[] = [];
@@ -113,6 +114,7 @@ export class KandjiTenant {
 
   constructor(private readonly opts: KandjiTenantOptions) {
     this.size = opts.devices;
+    this.epochMs = opts.fleet.anchorMs;
     this.tailOffset = BigInt(`0x${hexId(12, opts.fleet.seed, 'kandji-id-offset')}`);
     this.blueprints = BLUEPRINT_NAMES.map((name, index) => ({
       index,

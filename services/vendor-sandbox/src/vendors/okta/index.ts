@@ -2,6 +2,7 @@ import { createPublicKey, randomBytes, verify } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import { Traffic } from '../../traffic';
 import type { SandboxVendorFactory } from '../../sandbox-vendor';
+import { uuidFor } from '../../fleet';
 import { OktaTenant } from './okta-tenant';
 
 const DEFAULT_API_TOKEN = 'sandbox-okta-api-token';
@@ -43,7 +44,7 @@ export const oktaSandbox: SandboxVendorFactory = (seed) => {
   const opts = seed as typeof seed & { users?: number; apiToken?: string; clientId?: string; clientPublicKey?: string; tokenTtlSeconds?: number; logEvents?: number; ssfIssuer?: string; ssfPublicKey?: string };
   const apiToken = opts.apiToken ?? DEFAULT_API_TOKEN;
   const clientId = opts.clientId ?? DEFAULT_CLIENT_ID;
-  const tenant = new OktaTenant({ fleet: seed.fleet, users: opts.users ?? seed.people, devices: seed.devices, people: seed.people, deviceOffset: seed.deviceOffset ?? 0, logEvents: opts.logEvents ?? 200, createdAtMs: Date.now() });
+  const tenant = new OktaTenant({ fleet: seed.fleet, users: opts.users ?? seed.people, devices: seed.devices, people: seed.people, deviceOffset: seed.deviceOffset ?? 0, logEvents: opts.logEvents ?? 200, createdAtMs: seed.fleet.anchorMs });
   const tokens = new Map<string, number>();
   const pushed = { securityEvents: [] as Array<Record<string, unknown>>, lifecycle: [] as Array<{ deviceId: string; action: string }>, sessionRevocations: [] as Array<{ userId: string; oauthTokens: boolean }> };
   const state = { tokenTtlSeconds: opts.tokenTtlSeconds ?? 3600, concurrency429: 0, combinedLink: false };
@@ -275,7 +276,10 @@ export const oktaSandbox: SandboxVendorFactory = (seed) => {
         return void res.json({ status: answer.status, challenge, verified: body?.verification === challenge });
       }
       const p = seed.fleet.person(userIndex);
-      const event: Record<string, unknown> = { ...tenant.logEvent(userIndex), eventType: 'user.lifecycle.suspend', displayMessage: 'Suspend Okta user', published: new Date().toISOString() };
+      // The suspension has its own id and happened when the user record last changed (the org lists the user
+      // as it is now, so a pull after it wins); sending it again re-delivers the same event.
+      const uuid = uuidFor(seed.fleet.seed, 'okta-hook-suspend', userIndex);
+      const event: Record<string, unknown> = { ...tenant.logEvent(userIndex), uuid, eventType: 'user.lifecycle.suspend', displayMessage: 'Suspend Okta user', published: tenant.userLastUpdated(userIndex) };
       const delivery = {
         eventType: 'com.okta.event_hook',
         eventTypeVersion: '1.0',

@@ -33,7 +33,7 @@ export const seraphicSandbox: SandboxVendorFactory = (seed) => {
     deviceOffset: seed.deviceOffset ?? 0,
     detections: num(seed.detections, Math.ceil(seed.devices / 4)),
     dlpViolations: num(seed.dlpViolations, Math.ceil(seed.devices / 10)),
-    anchorMs: Date.now() - 60_000,
+    anchorMs: seed.fleet.anchorMs,
     spacingMs: num(seed.spacingMs, 60_000),
   });
   return {

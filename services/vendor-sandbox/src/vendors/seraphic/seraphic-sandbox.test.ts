@@ -9,10 +9,12 @@ import { DEFAULT_SERAPHIC_API_KEY } from './index';
 
 const ENDPOINTS = 3000;
 const PEOPLE = 2000;
+// The newest detection a minute ago, so the Sentinel feed's lookback from now finds recent alerts.
+const ANCHOR_MS = Date.now() - 60_000;
 
 let sb: Sandbox;
 beforeAll(async () => {
-  sb = await startSandbox({ people: PEOPLE, seraphic: { devices: ENDPOINTS, detections: 750, dlpViolations: 300 } });
+  sb = await startSandbox({ people: PEOPLE, anchorMs: ANCHOR_MS, seraphic: { devices: ENDPOINTS, detections: 750, dlpViolations: 300 } });
 });
 afterAll(() => sb.close());
 
@@ -75,7 +77,7 @@ describe('Seraphic sandbox with the real connector', () => {
   });
 
   it('reads only detections since the last sync on an incremental sync', async () => {
-    const since = new Date(Date.now() - 60_000 - 9.5 * 60_000);
+    const since = new Date(ANCHOR_MS - 9.5 * 60_000);
     const stream = connector().streams({ syncType: 'incremental', since }).find((s) => s.name === 'seraphic-detections')!;
     expect((await records(stream)).length).toBe(10);
   });
