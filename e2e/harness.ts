@@ -42,7 +42,10 @@ export function startService(name: string, env: NodeJS.ProcessEnv): Service {
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode !== null) return;
       child.kill(signal);
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+      // The grace timer is cleared once the child exits, or it would hold the test process for 15 s.
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((r) => (grace = setTimeout(r, 15_000)))]);
+      clearTimeout(grace);
       if (child.exitCode === null) child.kill('SIGKILL');
     },
   };
