@@ -10,9 +10,10 @@ import { kandjiExample, startApiHarness, type ApiHarness } from '../testing/api-
 /**
  * Thousands of malformed requests to every route: wrong types, boundary numbers, huge and odd
  * strings, deep nesting, prototype-pollution keys, bad JSON, wrong content types, odd headers and
- * path ids. Every request carries at least one part the route must refuse (an unknown or bad
- * query parameter), so none may be accepted: no 5xx, no 2xx on a route that writes, no row
- * written, and the process keeps answering.
+ * path ids. Half of them carry a part every route must refuse in the URL (an unknown or bad query
+ * parameter); the other half have a clean URL, so a route that writes must refuse the body itself.
+ * None may be accepted: no 5xx, no 2xx on a route that writes, no row written, and the process
+ * keeps answering.
  */
 
 // A small deterministic generator, so a failure reproduces with the same seed.
@@ -96,30 +97,36 @@ function probesFor(route: { method: string; path: string }, rnd: () => number): 
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
   const probes: Probe[] = [];
   for (let i = 0; i < REQUESTS_PER_ROUTE; i++) {
-    const path = route.path.replace(/:([A-Za-z_]+)/g, () => (rnd() < 0.3 ? integrationId : pick(PATH_IDS)));
-    // At least one query parameter the route does not take or cannot read: the part every route must refuse.
-    const params: string[] = [`${pick(['unknown_param', '__proto__[polluted]', 'constructor[prototype][x]', 'page'])}=${pick(QUERY_VALUES.filter((v) => v !== '0' || true))}`];
-    if (params[0].startsWith('page=')) params[0] = `page=${pick(['-1', '0', 'abc', '1e20', '%00'])}`;
-    const extra = Math.floor(rnd() * 4);
-    for (let j = 0; j < extra; j++) params.push(`${pick(QUERY_KEYS)}=${pick(QUERY_VALUES)}`);
+    // Body-only probes use ids that name nothing, so no write can be legitimately accepted.
+    const bodyOnly = route.method !== 'GET' && rnd() < 0.5;
+    const path = route.path.replace(/:([A-Za-z_]+)/g, () => (!bodyOnly && rnd() < 0.3 ? integrationId : pick(PATH_IDS)));
+    const params: string[] = [];
+    if (!bodyOnly) {
+      // A query parameter the route does not take or cannot read: the part every route must refuse.
+      params.push(rnd() < 0.8 ? `${pick(['unknown_param', '__proto__[polluted]', 'constructor[prototype][x]'])}=${pick(QUERY_VALUES)}` : `page=${pick(['-1', '0', 'abc', '1e20', '%00'])}`);
+      const extra = Math.floor(rnd() * 4);
+      for (let j = 0; j < extra; j++) params.push(`${pick(QUERY_KEYS)}=${pick(QUERY_VALUES)}`);
+    }
     const headers: Record<string, string> = { authorization: `Bearer ${api.adminKey}` };
     if (rnd() < 0.1) headers.authorization = pick(['Bearer ', 'Bearer a b', 'Basic Zm9vOmJhcg==', `Bearer ${'x'.repeat(5000)}`, 'bearer lowercase']);
     if (rnd() < 0.2) headers['x-request-id'] = pick(['', 'a'.repeat(500), 'id with spaces', '../..']);
     let body: string | undefined;
-    if (route.method !== 'GET' && rnd() < 0.9) {
-      headers['content-type'] = pick(CONTENT_TYPES);
+    if (route.method !== 'GET' && (bodyOnly || rnd() < 0.9)) {
+      headers['content-type'] = bodyOnly && rnd() < 0.8 ? 'application/json' : pick(CONTENT_TYPES);
       const shape = rnd();
       if (shape < 0.15) body = pick(RAW_BODIES);
-      else if (shape < 0.25) body = JSON.stringify(pick(VALUES));
+      // An empty object is a valid body for some routes (sync-all): not malformed, so not sent.
+      else if (shape < 0.25) body = JSON.stringify(pick(VALUES.filter((v) => !(v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0))));
       else {
         const obj: Record<string, unknown> = {};
         const n = 1 + Math.floor(rnd() * 5);
-        for (let j = 0; j < n; j++) obj[pick(FIELDS)] = pick(VALUES);
+        // defineProperty, so `__proto__` becomes a field of the body rather than its prototype.
+        for (let j = 0; j < n; j++) Object.defineProperty(obj, pick(FIELDS), { value: pick(VALUES), enumerable: true, configurable: true, writable: true });
         body = JSON.stringify(obj);
       }
       if (rnd() < 0.05) headers['content-encoding'] = pick(['gzip', 'br', 'identity, gzip']);
     }
-    probes.push({ method: route.method, path: `${path}?${params.join('&')}`, headers, body });
+    probes.push({ method: route.method, path: params.length ? `${path}?${params.join('&')}` : path, headers, body });
   }
   return probes;
 }

@@ -25,9 +25,32 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+const MAX_DEPTH = 32;
+// Keys that reach an object's prototype when copied or transformed: never data.
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Refuses input no DTO can hold before class-transformer walks it: nesting deeper than any field
+ * needs (its recursion would overflow the stack) and prototype keys at any depth.
+ */
+function assertSafeShape(plain: unknown, what: string): void {
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: plain, path: '', depth: 0 }];
+  while (stack.length > 0) {
+    const { value, path, depth } = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > MAX_DEPTH) throw new ValidationError(`${what} is nested deeper than ${MAX_DEPTH} levels`, [{ field: path || '(root)', problems: [`nested deeper than ${MAX_DEPTH} levels`] }]);
+    for (const [key, child] of Object.entries(value)) {
+      const at = path ? `${path}.${key}` : key;
+      if (PROTOTYPE_KEYS.has(key)) throw new ValidationError(`invalid ${what}`, [{ field: at, problems: [`${key} is not an allowed field name`] }]);
+      stack.push({ value: child, path: at, depth: depth + 1 });
+    }
+  }
+}
+
 /** Validates `plain` against a DTO class and returns the instance and every problem found. */
 export async function checkInput<T extends object>(cls: new () => T, plain: unknown, what: string): Promise<{ value: T; problems: FieldProblem[] }> {
   if (!isPlainObject(plain)) throw new ValidationError(`${what} must be a JSON object`);
+  assertSafeShape(plain, what);
   // A copy, because express' query object has no prototype and class-transformer expects one.
   const value = plainToInstance(cls, { ...plain });
   return { value, problems: fieldProblems(await validate(value, OPTIONS)) };
