@@ -48,7 +48,18 @@ export function isPrivateAddress(address: string): boolean {
       const n = (parseInt(hex[1], 16) << 16) | parseInt(hex[2], 16);
       return isPrivateAddress([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.'));
     }
-    return ip === '::1' || ip === '::' || /^f[cd]/.test(ip) || /^fe[89ab]/.test(ip) || /^ff/.test(ip) || ip.startsWith('64:ff9b:') || ip.startsWith('2001:db8:');
+    // IPv4-compatible (::a.b.c.d, deprecated) and 6to4 (2002:AABB:CCDD::) forms carry an IPv4 address inside.
+    const compat = /^::([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(ip);
+    const sixToFour = /^2002:([0-9a-f]{1,4}):([0-9a-f]{1,4})(:|$)/.exec(ip);
+    const embedded = compat ?? sixToFour;
+    if (embedded) {
+      const n = (parseInt(embedded[1], 16) << 16) | parseInt(embedded[2], 16);
+      if (isPrivateAddress([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.'))) return true;
+    }
+    return (
+      ip === '::1' || ip === '::' || /^f[cd]/.test(ip) || /^fe[89a-f]/.test(ip) || /^ff/.test(ip) ||
+      ip.startsWith('64:ff9b:') || ip.startsWith('2001:db8:') || ip.startsWith('100::')
+    );
   }
   return false;
 }

@@ -1,4 +1,4 @@
-import { ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
+import { ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 
 /** ZIA clouds the legacy API hosts are named after (`zsapi.<cloud>.net`). */
 export const ZSCALER_CLOUDS = ['zscaler', 'zscalerone', 'zscalertwo', 'zscalerthree', 'zscloud', 'zscalerbeta', 'zscalergov', 'zscalerten', 'zspreview'] as const;
@@ -24,7 +24,8 @@ export class ZscalerSettings {
   @IsOptional() @IsIn(['legacy', 'oneapi']) authGeneration?: 'legacy' | 'oneapi';
   @IsOptional() @IsIn(ZSCALER_CLOUDS) cloud?: (typeof ZSCALER_CLOUDS)[number];
   /** OneAPI: the ZIdentity vanity domain, giving `https://<vanity>.zslogin.net/oauth2/v1/token`. */
-  @IsOptional() @IsString() vanityDomain?: string;
+  /** The tenant's ZIdentity name (`acme` in `acme.zslogin.net`): one DNS label, so it cannot steer the token request elsewhere. */
+  @IsOptional() @IsString() @Matches(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i, { message: 'vanityDomain must be the single name before .zslogin.net' }) vanityDomain?: string;
   @IsOptional() @IsUrl(URL_OPTS) tokenUrl?: string;
   @IsOptional() @IsUrl(URL_OPTS) zpaBaseUrl?: string;
   @IsOptional() @IsUrl(URL_OPTS) zccBaseUrl?: string;

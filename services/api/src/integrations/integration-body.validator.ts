@@ -25,9 +25,15 @@ function withoutReadOnly(problems: FieldProblem[], body: unknown): FieldProblem[
   ];
 }
 
-async function settingsProblems(vendor: VendorModule, settings: unknown): Promise<FieldProblem[]> {
+async function settingsProblems(vendor: VendorModule, settings: unknown, rules: IntegrationRules): Promise<FieldProblem[]> {
   if (!vendor.settingsClass || settings === undefined) return [];
   const { problems } = await checkInput(vendor.settingsClass, settings, 'settings');
+  // URLs in settings (Zscaler tokenUrl, Seraphic eventsUrl, ZPA/ZCC base URLs) are called like the endpoint: same check.
+  for (const [key, value] of Object.entries(settings as Record<string, unknown>)) {
+    if (typeof value !== 'string' || !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) continue;
+    const problem = outboundUrlProblem(value, { allowPrivate: rules.allowPrivateEndpoints, allowedHosts: rules.endpointAllowlist, vendorHosts: vendor.manifest.hosts });
+    if (problem) problems.push({ field: key, problems: [`${key} ${problem}`] });
+  }
   return problems.map((p) => ({ field: `settings.${p.field}`, problems: p.problems }));
 }
 
@@ -61,7 +67,7 @@ export async function integrationPatchFrom(
 
   if (vendor && type) {
     const typeChanged = current !== undefined && dto.integration_type !== undefined && dto.integration_type !== current.integrationType;
-    if (!badFields.has('settings')) problems.push(...(await settingsProblems(vendor, dto.settings ?? (typeChanged ? current.settings : undefined))));
+    if (!badFields.has('settings')) problems.push(...(await settingsProblems(vendor, dto.settings ?? (typeChanged ? current.settings : undefined), rules)));
     const authType = dto.auth_type ?? current?.authType ?? vendor.manifest.authTypes[0];
     if (!badFields.has('auth_type')) problems.push(...authProblems(vendor, authType, type));
     if (authType !== undefined) patch.authType = authType;
