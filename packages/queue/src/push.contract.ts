@@ -8,6 +8,7 @@ export const PUSH_JOBS = {
   evaluate: 'posture.evaluate',
   send: 'push.send',
   command: 'command.run',
+  activate: 'push.activate',
 } as const;
 export type PushJobName = (typeof PUSH_JOBS)[keyof typeof PUSH_JOBS];
 
@@ -60,11 +61,19 @@ export class CommandJobData {
   commandId!: string;
 }
 
+/** Activate the changes pushes staged in one integration's tenant (ZIA), then complete the pushes it covers. */
+export class ActivationJobData {
+  @IsString()
+  @Matches(/^INT-[0-9A-Z]{12}$/)
+  integrationId!: string;
+}
+
 /** Each job name with its payload class: producers and the worker's dispatch both read this one table. */
 export const PUSH_JOB_PAYLOADS = {
   [PUSH_JOBS.evaluate]: PostureEvaluationJobData,
   [PUSH_JOBS.send]: PushJobData,
   [PUSH_JOBS.command]: CommandJobData,
+  [PUSH_JOBS.activate]: ActivationJobData,
 } as const satisfies Record<PushJobName, new () => object>;
 
 /** The payload type of a push-queue job name. */
@@ -118,6 +127,29 @@ export async function enqueueCommand(queue: Queue, commandId: string): Promise<s
   assertPushQueue(queue);
   const data = await validatePayload(CommandJobData, { commandId });
   const job = await queue.add(PUSH_JOBS.command, { ...data }, { jobId: `command-${commandId}` });
+  return job.id!;
+}
+
+/** The deduplication id of an integration's activation job: one queued (and one running) per tenant. */
+export function activationDeduplicationId(integrationId: string): string {
+  return `push-activate:${integrationId}`;
+}
+
+/**
+ * Asks for one activation of an integration's staged changes, `delayMs` from now (a debounce).
+ * Every call while the job still waits replaces it and restarts the delay, so a burst of pushes
+ * ends in one activation after the last of them. A call while it runs keeps one follow-up job
+ * (`keepLastIfActive`): a push staged after the running job read its batch is never dropped.
+ * A TTL-based debounce would drop it, since a call inside the TTL is ignored while the job runs.
+ */
+export async function enqueueActivation(queue: Queue, integrationId: string, delayMs: number): Promise<string> {
+  assertPushQueue(queue);
+  const data = await validatePayload(ActivationJobData, { integrationId });
+  const job = await queue.add(PUSH_JOBS.activate, { ...data }, {
+    delay: Math.max(0, Math.round(delayMs)),
+    deduplication: { id: activationDeduplicationId(integrationId), replace: true, keepLastIfActive: true },
+    removeOnComplete: { count: 500, age: 24 * 3600 },
+  });
   return job.id!;
 }
 

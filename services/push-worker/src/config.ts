@@ -12,6 +12,10 @@ export interface PushWorkerConfig extends BaseConfig {
   commandPollMs: number;
   /** A command still pending after this is recorded as failed (timed out). */
   commandTimeoutMs: number;
+  /** How long a tenant's batched activation (ZIA) waits after the last push that staged a change. */
+  activationDebounceMs: number;
+  /** The most that debounce may postpone the activation of the oldest staged push. */
+  activationMaxWaitMs: number;
   /** Whether a device's first evaluation is pushed even when it is compliant and low risk. */
   pushBaseline: boolean;
   rules: ComplianceRules;
@@ -47,6 +51,8 @@ export function loadPushWorkerConfig(env: NodeJS.ProcessEnv = process.env): Push
     healthPort: healthRaw === undefined ? undefined : r.int('WORKER_HEALTH_PORT', 0, 0, 65535),
     commandPollMs: r.int('COMMAND_POLL_MS', 5_000, 50, 600_000),
     commandTimeoutMs: r.int('COMMAND_TIMEOUT_MS', 3_600_000, 1_000, 7 * 86_400_000),
+    activationDebounceMs: r.int('PUSH_ACTIVATION_DEBOUNCE_MS', 5_000, 0, 600_000),
+    activationMaxWaitMs: r.int('PUSH_ACTIVATION_MAX_WAIT_MS', 60_000, 0, 3_600_000),
     pushBaseline: r.bool('PUSH_BASELINE_STATE', false),
     rules: {
       ...d,

@@ -40,6 +40,8 @@ async function main(): Promise<void> {
     pushBaseline: config.pushBaseline,
     commandPollMs: config.commandPollMs,
     commandTimeoutMs: config.commandTimeoutMs,
+    activationDebounceMs: config.activationDebounceMs,
+    activationMaxWaitMs: config.activationMaxWaitMs,
   });
   const worker = new Worker(QUEUE_NAMES.push, processor, {
     connection: createRedis(config.redisUrl, 'worker'),

@@ -11,5 +11,9 @@ export interface PushWorkerDeps extends ConnectorDeps {
   pushBaseline: boolean;
   commandPollMs: number;
   commandTimeoutMs: number;
+  /** How long after the last staged push of a tenant its activation waits for more (default 5 s). */
+  activationDebounceMs?: number;
+  /** The most the debounce may postpone the activation of the oldest staged push (default 60 s). */
+  activationMaxWaitMs?: number;
   now?: () => Date;
 }

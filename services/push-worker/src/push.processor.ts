@@ -1,6 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { PUSH_JOBS, PUSH_JOB_PAYLOADS, validatePayload, type PushJobName, type PushJobPayload } from '@trustsync/queue';
 import { runCommand } from './command-run.handler';
+import { activatePushes } from './push-activation.handler';
 import { evaluatePosture } from './posture-evaluation.handler';
 import { sendPush } from './push-send.handler';
 import type { PushWorkerDeps } from './push-worker.deps';
@@ -12,6 +13,7 @@ const HANDLERS: { [N in PushJobName]: Handler<N> } = {
   [PUSH_JOBS.evaluate]: (deps, job, _token, data) => evaluatePosture(deps, data, deps.logger.child({ jobId: job.id, job: job.name })),
   [PUSH_JOBS.send]: (deps, job, token, data) => sendPush(deps, job, token, data, deps.logger.child({ jobId: job.id, job: job.name, pushId: data.pushId })),
   [PUSH_JOBS.command]: (deps, job, token, data) => runCommand(deps, job, token, data, deps.logger.child({ jobId: job.id, job: job.name, commandId: data.commandId })),
+  [PUSH_JOBS.activate]: (deps, job, token, data) => activatePushes(deps, job, token, data, deps.logger.child({ jobId: job.id, job: job.name, integrationId: data.integrationId })),
 };
 
 function isJobName(name: string): name is PushJobName {

@@ -125,6 +125,25 @@ export interface RiskState {
 export interface PushResult {
   vendorReference: string | null;
   summary: Record<string, unknown>;
+  /** True when the change is staged and takes effect only after `activateStaged` (asked for with `deferActivation`). */
+  awaitsActivation?: boolean;
+}
+
+/** How a push is applied. */
+export interface PushOptions {
+  /**
+   * Leave a vendor's staged change unactivated (ZIA): the caller batches the pushes of a tenant and
+   * calls `activateStaged` once after them. Connectors that apply changes at once ignore it.
+   */
+  deferActivation?: boolean;
+}
+
+/** How activating a tenant's staged changes ended: `settled` only when the vendor reports them active. */
+export interface ActivationResult {
+  status: string;
+  settled: boolean;
+  /** Status reads after the activation request. */
+  polls: number;
 }
 
 /** Capability names a manifest can declare. */
@@ -160,8 +179,10 @@ export interface Connector {
   streams(req: StreamRequest): StreamSpec[];
   runCommand?(deviceExternalId: string, req: CommandRequest): Promise<CommandResult>;
   commandStatus?(deviceExternalId: string, vendorReference: string): Promise<CommandResult>;
-  pushCompliance?(deviceExternalId: string, state: ComplianceState): Promise<PushResult>;
-  pushRiskScore?(deviceExternalId: string, state: RiskState): Promise<PushResult>;
+  pushCompliance?(deviceExternalId: string, state: ComplianceState, options?: PushOptions): Promise<PushResult>;
+  pushRiskScore?(deviceExternalId: string, state: RiskState, options?: PushOptions): Promise<PushResult>;
+  /** Activates every change staged in the tenant so far and waits until the vendor reports it active (vendors that stage writes only). */
+  activateStaged?(): Promise<ActivationResult>;
   close?(): Promise<void>;
 }
 

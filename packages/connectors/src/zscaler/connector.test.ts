@@ -258,8 +258,8 @@ describe('compliance push through the ZIA quarantine group', () => {
   const MINA_UDID = 'VMware-42-02-38-a5-5f-9c-86-39-ff-5a-d0-60-5c-35-68-90:D630C3617830C5C0B2DDE986EA7D994324C4EC1D';
 
   /** A ZIA tenant: Mina's user, the quarantine group, an edit lock held for `lockedPuts` PUTs, and activation. */
-  function tenant(opts: { lockedPuts?: number; statusAfterActivate?: string[]; inQuarantine?: boolean } = {}) {
-    const state = { puts: [] as Array<Record<string, unknown>>, putAttempts: 0, activations: 0, statusPolls: 0 };
+  function tenant(opts: { lockedPuts?: number; lockedActivations?: number; statusAfterActivate?: string[]; inQuarantine?: boolean } = {}) {
+    const state = { puts: [] as Array<Record<string, unknown>>, putAttempts: 0, activations: 0, activationAttempts: 0, statusPolls: 0 };
     const mina = fixture<Array<Record<string, unknown>>>('zscaler', 'zia_users_page1.json')[1];
     const groups = opts.inQuarantine === false ? [{ id: 24326814, name: 'Engineering' }] : (mina.groups as unknown[]);
     const statuses = [...(opts.statusAfterActivate ?? ['ACTIVE'])];
@@ -277,6 +277,8 @@ describe('compliance push through the ZIA quarantine group', () => {
         return HttpResponse.json(body);
       }),
       http.post(`${ZIA}/status/activate`, () => {
+        state.activationAttempts++;
+        if (state.activationAttempts <= (opts.lockedActivations ?? 0)) return HttpResponse.json(fixture('zscaler', 'zia_edit_lock_409.json'), { status: 409 });
         state.activations++;
         return HttpResponse.json(fixture('zscaler', 'zia_status_pending.json'));
       }),
@@ -333,6 +335,33 @@ describe('compliance push through the ZIA quarantine group', () => {
     const state = tenant({ inQuarantine: true });
     const result = await connector().pushRiskScore(MINA_UDID, { totalRiskScore: 88, riskLevel: 'high', riskFactors: [] });
     expect([result.summary.groupChange, state.puts.length, state.activations]).toEqual(['unchanged', 0, 0]);
+  });
+
+  it('stages the change without activating when the caller defers activation, and says it awaits one', async () => {
+    const state = tenant({ inQuarantine: false });
+    const result = await connector().pushCompliance(MINA_UDID, { isCompliant: false, complianceScore: 40, violations: [] }, { deferActivation: true });
+    expect([result.awaitsActivation, result.summary.groupChange, result.summary.activation, state.puts.length, state.activations]).toEqual([true, 'added', 'deferred', 1, 0]);
+  });
+
+  it('lets an unchanged membership await the activation too when deferred (a staged change reads as current)', async () => {
+    const state = tenant({ inQuarantine: true });
+    const result = await connector().pushRiskScore(MINA_UDID, { totalRiskScore: 88, riskLevel: 'high', riskFactors: [] }, { deferActivation: true });
+    expect([result.awaitsActivation, result.summary.groupChange, state.puts.length, state.activations]).toEqual([true, 'unchanged', 0, 0]);
+  });
+
+  it('activates every staged change once, backing off an edit lock and polling until ACTIVE', async () => {
+    const state = tenant({ inQuarantine: false, lockedActivations: 2, statusAfterActivate: ['INPROGRESS', 'ACTIVE'] });
+    const c = connector();
+    await c.pushCompliance(MINA_UDID, { isCompliant: false, complianceScore: 40, violations: [] }, { deferActivation: true });
+    await c.pushRiskScore(MINA_UDID, { totalRiskScore: 90, riskLevel: 'critical', riskFactors: [] }, { deferActivation: true });
+    const outcome = await c.activateStaged();
+    expect([outcome, state.activationAttempts, state.activations]).toEqual([{ status: 'ACTIVE', settled: true, polls: 2 }, 3, 1]);
+  });
+
+  it('reports an activation that does not settle before the timeout as not settled', async () => {
+    tenant({ inQuarantine: false, statusAfterActivate: ['INPROGRESS'] });
+    const outcome = await connector({ activationTimeoutSeconds: 1, activationPollMs: 100 }).activateStaged();
+    expect([outcome.settled, outcome.status]).toEqual([false, 'INPROGRESS']);
   });
 
   it('never activates during a read-only full sync', async () => {

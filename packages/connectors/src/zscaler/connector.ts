@@ -3,6 +3,7 @@ import type { DeviceRecord, PolicyRecord, UserRecord } from '@trustsync/model';
 import {
   ConnectorError,
   wantsEntity,
+  type ActivationResult,
   type CommandRequest,
   type CommandResult,
   type ComplianceState,
@@ -10,6 +11,7 @@ import {
   type Connector,
   type ConnectorContext,
   type Page,
+  type PushOptions,
   type PushResult,
   type RiskState,
   type StreamEntity,
@@ -166,20 +168,30 @@ export class ZscalerConnector implements Connector {
     });
   }
 
-  async pushCompliance(deviceExternalId: string, state: ComplianceState): Promise<PushResult> {
-    return this.applyQuarantine(deviceExternalId, !state.isCompliant, { trigger: 'compliance', isCompliant: state.isCompliant, violations: state.violations });
+  async pushCompliance(deviceExternalId: string, state: ComplianceState, options: PushOptions = {}): Promise<PushResult> {
+    return this.applyQuarantine(deviceExternalId, !state.isCompliant, { trigger: 'compliance', isCompliant: state.isCompliant, violations: state.violations }, options.deferActivation === true);
   }
 
-  async pushRiskScore(deviceExternalId: string, state: RiskState): Promise<PushResult> {
+  async pushRiskScore(deviceExternalId: string, state: RiskState, options: PushOptions = {}): Promise<PushResult> {
     const quarantine = this.settings.quarantineRiskLevels.includes(state.riskLevel);
-    return this.applyQuarantine(deviceExternalId, quarantine, { trigger: 'risk', riskLevel: state.riskLevel, totalRiskScore: state.totalRiskScore });
+    return this.applyQuarantine(deviceExternalId, quarantine, { trigger: 'risk', riskLevel: state.riskLevel, totalRiskScore: state.totalRiskScore }, options.deferActivation === true);
+  }
+
+  /**
+   * One activation for every ZIA change staged so far (by any number of deferred pushes), then
+   * `/status` polled until ACTIVE; an edit lock backs off. It holds the tenant's write lock (a
+   * short lease) so no push of ours stages a change while it runs: a change staged mid-poll would
+   * make `/status` read PENDING, and the activation would look unsettled.
+   */
+  async activateStaged(): Promise<ActivationResult> {
+    return this.client.withWriteLock(() => this.client.activate());
   }
 
   /**
    * No Zscaler API takes a trust score. What moves access is the device user's membership of the
    * ZIA quarantine group (rules scoped to it then apply), activated, plus optionally a ZCC removal.
    */
-  private async applyQuarantine(udid: string, quarantine: boolean, why: Record<string, unknown>): Promise<PushResult> {
+  private async applyQuarantine(udid: string, quarantine: boolean, why: Record<string, unknown>, deferActivation: boolean): Promise<PushResult> {
     const s = this.settings;
     const summary: Record<string, unknown> = { device: udid, quarantine, ...why };
     const zccAction = quarantine ? s.zccActionOnNonCompliant : 'none';
@@ -188,9 +200,11 @@ export class ZscalerConnector implements Connector {
     if (!owner) throw new ConnectorError('not_found', VENDOR, `Client Connector knows no user for device ${udid}`);
     summary.user = owner.user;
     let vendorReference: string | null = null;
+    let awaitsActivation = false;
     if (s.pushMode === 'quarantine_group') {
-      const zia = await this.client.withWriteLock(() => this.moveUser(owner.user, quarantine));
+      const zia = await this.client.withWriteLock(() => this.moveUser(owner.user, quarantine, deferActivation));
       vendorReference = `zia-user:${zia.ziaUserId}`;
+      awaitsActivation = zia.activation === 'deferred';
       Object.assign(summary, zia);
     }
     if (zccAction !== 'none') {
@@ -198,10 +212,14 @@ export class ZscalerConnector implements Connector {
       summary.zcc = { action: zccAction, ...removal };
     }
     summary.changed = summary.groupChange === 'added' || summary.groupChange === 'removed' || summary.zcc !== undefined;
-    return { vendorReference, summary };
+    return { vendorReference, summary, ...(awaitsActivation ? { awaitsActivation } : {}) };
   }
 
-  private async moveUser(email: string, quarantine: boolean): Promise<Record<string, unknown>> {
+  /**
+   * Stages the user's new group list. Deferred, even an unchanged membership awaits the batch's
+   * activation: ZIA reads show staged changes, so "already a member" may be a change not yet active.
+   */
+  private async moveUser(email: string, quarantine: boolean, deferActivation: boolean): Promise<Record<string, unknown>> {
     const s = this.settings;
     const user = await this.client.findUserByEmail(email);
     if (!user) throw new ConnectorError('not_found', VENDOR, `ZIA has no user ${email}`);
@@ -210,9 +228,10 @@ export class ZscalerConnector implements Connector {
     const groups = user.groups ?? [];
     const member = groups.some((g) => g.id === group.id);
     const base = { ziaUserId: user.id, group: group.name };
-    if (member === quarantine) return { ...base, groupChange: 'unchanged', activation: 'not_needed' };
+    if (member === quarantine) return { ...base, groupChange: 'unchanged', activation: deferActivation ? 'deferred' : 'not_needed' };
     const next = quarantine ? [...groups, { id: group.id, name: group.name }] : groups.filter((g) => g.id !== group.id);
     await this.client.putUser({ ...user, groups: next });
+    if (deferActivation) return { ...base, groupChange: quarantine ? 'added' : 'removed', activation: 'deferred' };
     const activation = await this.client.activate();
     return { ...base, groupChange: quarantine ? 'added' : 'removed', activation: activation.settled ? 'active' : 'pending_activation', activationStatus: activation.status };
   }

@@ -8,8 +8,12 @@ import { returnedRows } from './returned-rows';
 /** The kinds of state TrustSync pushes to vendors. */
 export type PushStateKind = 'compliance' | 'risk';
 
-/** Where a push is in its life; `succeeded`, `failed` and `superseded` are final until a retry. */
-export type PushStatus = 'queued' | 'sending' | 'retrying' | 'delayed' | 'succeeded' | 'failed' | 'superseded';
+/**
+ * Where a push is in its life; `succeeded`, `failed` and `superseded` are final until a retry.
+ * `pending_activation`: the vendor staged the change (ZIA) and it takes effect, and the push
+ * succeeds, only when the activation that covers it reports ACTIVE.
+ */
+export type PushStatus = 'queued' | 'sending' | 'retrying' | 'delayed' | 'pending_activation' | 'succeeded' | 'failed' | 'superseded';
 
 /** Push statuses after which nothing more happens without an operator. */
 export const FINAL_PUSH_STATUSES: readonly PushStatus[] = ['succeeded', 'failed', 'superseded'];
@@ -211,11 +215,11 @@ export async function isPushSuperseded(ds: DataSource, push: Pick<PushEntity, 'd
   return rows[0].n > 0;
 }
 
-/** Claims a push for one send: counts the attempt; null when it is already final (nothing to do). */
+/** Claims a push for one send: counts the attempt; null when it is already final or staged (nothing to send). */
 export async function beginPushAttempt(ds: DataSource, id: string): Promise<PushEntity | null> {
   const raw = await ds.query(
     `UPDATE pushes SET status = 'sending', attempts = attempts + 1, next_attempt_at = NULL, updated_at = now()
-      WHERE id = $1 AND status NOT IN ('succeeded', 'failed', 'superseded') RETURNING id`,
+      WHERE id = $1 AND status NOT IN ('succeeded', 'failed', 'superseded', 'pending_activation') RETURNING id`,
     [id],
   );
   return returnedRows(raw).length > 0 ? ds.getRepository(PushEntity).findOneByOrFail({ id }) : null;
@@ -253,4 +257,49 @@ export async function supersedePush(ds: DataSource, id: string): Promise<void> {
 export async function requeueFailedPush(ds: DataSource, id: string): Promise<boolean> {
   const raw = await ds.query(`UPDATE pushes SET status = 'queued', completed_at = NULL, error = NULL, error_kind = NULL, updated_at = now() WHERE id = $1 AND status = 'failed' RETURNING id`, [id]);
   return returnedRows(raw).length > 0;
+}
+
+/** The pushes of an integration whose staged change awaits activation, and when the oldest of them was last written. */
+export async function pendingActivationPushes(ds: DataSource, integrationId: string): Promise<{ ids: string[]; oldestAt: Date | null }> {
+  const rows: Array<{ id: string; updated_at: Date }> = await ds.query(
+    `SELECT id, updated_at FROM pushes WHERE integration_id = $1 AND status = 'pending_activation' ORDER BY id`,
+    [integrationId],
+  );
+  const oldest = rows.reduce<Date | null>((min, r) => (min === null || r.updated_at < min ? r.updated_at : min), null);
+  return { ids: rows.map((r) => String(r.id)), oldestAt: oldest };
+}
+
+/**
+ * Completes the pushes an activation covered once the vendor reported it active: `succeeded`,
+ * with what the activation reported merged into their summaries. Returns how many it completed.
+ */
+export async function completeActivatedPushes(ds: DataSource, ids: string[], activation: Record<string, unknown>): Promise<number> {
+  if (ids.length === 0) return 0;
+  const raw = await ds.query(
+    `UPDATE pushes SET status = 'succeeded', payload_summary = COALESCE(payload_summary, '{}'::jsonb) || $2::jsonb,
+            error = NULL, error_kind = NULL, next_attempt_at = NULL, completed_at = now(), updated_at = now()
+      WHERE id = ANY($1::bigint[]) AND status = 'pending_activation' RETURNING id`,
+    [ids, JSON.stringify(activation)],
+  );
+  return returnedRows(raw).length;
+}
+
+/** What went wrong with the activation pushes wait on; `final` fails them (an operator may retry them). */
+export interface ActivationFailure {
+  errorKind: string;
+  error: string;
+  final: boolean;
+  nextAttemptAt?: Date | null;
+}
+
+/** Records a failed activation attempt on the pushes that wait on it. Returns how many rows it touched. */
+export async function recordActivationFailure(ds: DataSource, ids: string[], f: ActivationFailure): Promise<number> {
+  if (ids.length === 0) return 0;
+  const raw = await ds.query(
+    `UPDATE pushes SET status = CASE WHEN $4::boolean THEN 'failed' ELSE status END, error_kind = $2, error = $3,
+            next_attempt_at = $5::timestamptz, completed_at = CASE WHEN $4::boolean THEN now() ELSE NULL END, updated_at = now()
+      WHERE id = ANY($1::bigint[]) AND status = 'pending_activation' RETURNING id`,
+    [ids, f.errorKind, f.error, f.final, f.nextAttemptAt ?? null],
+  );
+  return returnedRows(raw).length;
 }

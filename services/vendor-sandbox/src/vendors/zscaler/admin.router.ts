@@ -56,7 +56,7 @@ export function zscalerAdminRouter(t: ZscalerTenant, auth: ZscalerAuth, faults: 
     res.json({ sessionIdleMs: auth.sessionIdleMs, tokenLifetimeSeconds: auth.tokenLifetimeSeconds });
   });
   r.get('/logins', (_req, res) => void res.json(auth.logins));
-  r.get('/pushes', (_req, res) => void res.json({ staged: t.staged, activations: t.activations, removals: t.removals }));
+  r.get('/pushes', (_req, res) => void res.json({ staged: t.staged, activations: t.activations, activationRequests: t.activationRequests, writes: t.writes, removals: t.removals }));
   r.get('/devices/:index', (req, res) => {
     const i = Number(req.params.index);
     if (!Number.isInteger(i) || i < 0 || i >= t.opts.devices) return void res.status(404).json({ error: 'no such device' });

@@ -66,6 +66,7 @@ export function ziaRouter(t: ZscalerTenant, faults: ZscalerFaults): Router {
     if (!body || body.email !== t.user(j).email || !Array.isArray(body.groups)) return void res.status(400).json({ code: 'INVALID_INPUT_ARGUMENT', message: 'full user object required' });
     const known = new Map(t.groups.map((g) => [g.id, g]));
     if (body.groups.some((g) => !known.has(g.id))) return void res.status(400).json({ code: 'INVALID_INPUT_ARGUMENT', message: 'unknown group' });
+    t.writes++;
     t.stageUserGroups(id, body.groups.map((g) => known.get(g.id)!));
     res.json(t.user(j));
   });
@@ -81,6 +82,7 @@ export function ziaRouter(t: ZscalerTenant, faults: ZscalerFaults): Router {
   });
   r.post('/status/activate', (_req, res) => {
     if (locked(res)) return;
+    t.activationRequests++;
     t.activate();
     inProgress = faults.activationInProgressPolls;
     res.json({ status: inProgress > 0 ? 'INPROGRESS' : 'ACTIVE' });

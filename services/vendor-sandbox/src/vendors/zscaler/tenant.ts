@@ -65,7 +65,12 @@ export class ZscalerTenant {
   private readonly deviceState = new Map<number, string>();
   private udidIndex: Map<string, number> | undefined;
   staged: ZiaChange[] = [];
+  /** Activations that took staged changes live (an activation with nothing staged is only counted). */
   readonly activations: Array<{ at: string; changes: ZiaChange[] }> = [];
+  /** Every `POST /status/activate` accepted, whether or not anything was staged (ZIA allows about one at a time). */
+  activationRequests = 0;
+  /** Every accepted ZIA write (`PUT /users/{id}`). */
+  writes = 0;
   readonly removals: Array<{ at: string; udid: string; forced: boolean; user: string }> = [];
 
   constructor(readonly opts: ZscalerTenantOptions) {
