@@ -18,6 +18,8 @@ interface ScriptedTenant {
   failAt?: { page: number; times: number; error: () => Error };
   /** Cursors the device stream was started from, in order. */
   startedFrom: Array<string | null>;
+  /** A second complete stream of users (as Zscaler lists policies from five streams). */
+  moreUsers?: UserRecord[];
 }
 
 function device(i: number, overrides: Partial<DeviceRecord> = {}): DeviceRecord {
@@ -72,7 +74,11 @@ function scriptedConnector(t: ScriptedTenant): Connector {
   return {
     manifest: { type: 'kandji', displayName: 'scripted', authTypes: ['bearer'], capabilities: ['pullDevices', 'pullUsers'], commands: [], hosts: [], defaultRateLimit: { requests: 1000, periodSeconds: 1 } },
     testConnection: async () => ({ ok: true, details: {} }),
-    streams: () => [deviceStream, userStream],
+    streams: () => [
+      deviceStream,
+      userStream,
+      ...(t.moreUsers ? [{ name: 'users-more', entity: 'user', complete: true, async *pages() { yield { records: t.moreUsers!, nextCursor: null }; } } as StreamSpec<'user'>] : []),
+    ],
   };
 }
 
@@ -249,5 +255,20 @@ describe('sync pipeline (real Postgres, Redis and BullMQ)', () => {
     const [row]: Array<{ missed_webhooks: number; missed_webhooks_total: number }> = await db.dataSource.query(`SELECT missed_webhooks, missed_webhooks_total FROM integrations WHERE id = $1`, [integrationId]);
     expect(row.missed_webhooks).toBe(3);
     await db.dataSource.query(`UPDATE integrations SET integration_type = 'kandji', webhook_enabled = false WHERE id = $1`, [integrationId]);
+  });
+
+  it('deletes after a full sync whose entity type comes from several complete streams (not deferred as an incomplete seen set)', async () => {
+    const user = (j: number): UserRecord => ({ externalId: `more-${j}`, email: `more${j}@example.com`, name: `More ${j}`, department: 'Ops', jobTitle: null, active: true, source: null });
+    tenant.moreUsers = Array.from({ length: 5 }, (_, j) => user(j));
+    expect((await syncAndWait()).status).toBe('completed');
+    const unchanged = await syncAndWait();
+    expect([unchanged.status, unchanged.errorDetails]).toEqual(['completed', null]);
+
+    tenant.moreUsers = tenant.moreUsers.slice(1);
+    const sync = await syncAndWait();
+    expect([sync.status, sync.errorDetails, sync.itemsDeleted]).toEqual(['completed', null, 1]);
+    const [m] = await db.dataSource.query(`SELECT active FROM integration_mappings WHERE integration_id = $1 AND external_entity_id = 'more-0'`, [integrationId]);
+    expect(m.active).toBe(false);
+    tenant.moreUsers = undefined;
   });
 });

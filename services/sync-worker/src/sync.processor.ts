@@ -148,8 +148,13 @@ export function createSyncProcessor(deps: SyncProcessorDeps) {
 
       // Deletion is decided only here, after every stream completed; a full sync that lists
       // records from a complete stream is the only evidence that the others are gone.
-      const complete = syncType === 'full' ? streams.filter((s) => s.complete).map((s) => s.entity) : [];
-      const expectedSeen = complete.reduce((n, e) => n + (progress.entityCounts[e]?.unchanged ?? 0), 0);
+      // An entity type is listed in full only when every stream of it is complete (several streams
+      // may write one type: Zscaler's five policy streams). Each complete stream stored one seen row
+      // per unchanged record, counted in its checkpoint.
+      const partial = new Set(streams.filter((s) => !s.complete).map((s) => s.entity));
+      const listed = syncType === 'full' ? streams.filter((s) => s.complete && s.entity !== 'device_posture' && !partial.has(s.entity)) : [];
+      const complete = [...new Set(listed.map((s) => s.entity))];
+      const expectedSeen = listed.reduce((n, s) => n + (progress.checkpoint[s.name]?.unchanged ?? 0), 0);
       const found = await store.markUnseenDeleted(integration.id, data.syncId, complete, expectedSeen);
       if (!found) log.warn('seen set incomplete (Postgres restarted during the sync): deletion deferred to the next full sync');
       const deleted = found ?? {};

@@ -188,7 +188,7 @@ export class SyncStore {
 
   /** Marks a stream finished in the checkpoint without a page (an empty stream). */
   async finishStream(syncId: string, progress: SyncProgress, stream: string): Promise<SyncProgress> {
-    const next: SyncProgress = { ...progress, checkpoint: { ...progress.checkpoint, [stream]: { cursor: null, done: true, pages: progress.checkpoint[stream]?.pages ?? 0 } } };
+    const next: SyncProgress = { ...progress, checkpoint: { ...progress.checkpoint, [stream]: { ...progress.checkpoint[stream], cursor: null, done: true, pages: progress.checkpoint[stream]?.pages ?? 0 } } };
     await this.ds.query(`UPDATE integration_syncs SET checkpoint = $2 WHERE id = $1`, [syncId, JSON.stringify(next.checkpoint)]);
     return next;
   }
@@ -469,7 +469,8 @@ export interface SyncTotals {
 
 /** Where a sync stands: per-stream cursors, per-entity counts and totals. Saved with every page. */
 export interface SyncProgress {
-  checkpoint: Record<string, { cursor: string | null; done: boolean; pages: number }>;
+  /** Per stream: where to resume, and how many unchanged records it committed (each one a row of the seen set). */
+  checkpoint: Record<string, { cursor: string | null; done: boolean; pages: number; unchanged?: number }>;
   entityCounts: Record<string, EntityBreakdown>;
   totals: SyncTotals;
 }
@@ -500,7 +501,7 @@ export function advance(p: SyncProgress, entity: PageEntity, stream: string, nex
   const add = entity === 'device_posture' ? emptyCounts() : c;
   const t = p.totals;
   return {
-    checkpoint: { ...p.checkpoint, [stream]: { cursor: nextCursor, done: nextCursor === null, pages: (p.checkpoint[stream]?.pages ?? 0) + 1 } },
+    checkpoint: { ...p.checkpoint, [stream]: { cursor: nextCursor, done: nextCursor === null, pages: (p.checkpoint[stream]?.pages ?? 0) + 1, unchanged: (p.checkpoint[stream]?.unchanged ?? 0) + c.unchanged } },
     entityCounts,
     totals: { processed: t.processed + add.processed, created: t.created + add.created, updated: t.updated + add.updated, unchanged: t.unchanged + add.unchanged, deleted: t.deleted, failed: t.failed + add.failed },
   };
