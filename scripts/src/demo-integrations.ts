@@ -49,6 +49,9 @@ export function demoIntegrations(sandboxUrl: string): DemoIntegration[] {
         endpoint: `${sandboxUrl}/okta`,
         auth_type: 'api_key',
         credentials: { api_key: 'sandbox-okta-api-token' },
+        // Okta takes no trust score: a non-compliant push suspends the device (and a compliant one
+        // lifts it). An SSF signal needs an issuer and signing key registered with Okta.
+        settings: { suspendNonCompliantDevices: true },
         push_compliance: true,
         features: ['user_sync', 'device_sync', 'compliance_push'],
       },
