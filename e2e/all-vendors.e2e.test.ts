@@ -50,7 +50,7 @@ async function expectedCounts(sandbox: string): Promise<Record<Vendor, Record<st
     kandji: { user: d.kandji.users, device: d.kandji.devices, policy: d.kandji.blueprints, detection: behavioural.total_count + threats.count, device_posture: licensing.counts.computers_count },
     okta: { user: d.okta.users, device: d.okta.devices, policy: d.okta.policies + d.okta.deviceAssurances, detection: log.length },
     crowdstrike: { device: d.crowdstrike.hosts, policy: d.crowdstrike.policies, detection: d.crowdstrike.alerts },
-    zscaler: { user: z.users, device: z.devices, policy: z.groups + z.departments + z.urlFilteringRules + z.zpaApplicationSegments + z.zpaAccessRules },
+    zscaler: { user: z.users, device: z.devices, policy: z.groups + z.departments + z.urlFilteringRules + z.firewallFilteringRules + z.zpaApplicationSegments + z.zpaAccessRules },
     seraphic: { user: d.seraphic.users, device: d.seraphic.endpoints, policy: d.seraphic.policies, detection: d.seraphic.detections + d.seraphic.dlpViolations },
   };
 }

@@ -383,6 +383,8 @@ const zscaler: VendorProfile = {
     http.get(`${ZIA}/groups`, ({ request }) => HttpResponse.json(new URL(request.url).searchParams.get('page') === '1' ? fixture('zscaler', 'zia_groups.json') : [])),
     http.get(`${ZIA}/departments`, ({ request }) => HttpResponse.json(new URL(request.url).searchParams.get('page') === '1' ? fixture('zscaler', 'zia_departments.json') : [])),
     http.get(`${ZIA}/urlFilteringRules`, () => HttpResponse.json(fixture('zscaler', 'zia_url_filtering_rules.json'))),
+    // No firewall-rule traffic was recorded: an empty list (the sandbox and the connector tests serve SDK-shaped rules).
+    http.get(`${ZIA}/firewallFilteringRules`, () => HttpResponse.json([])),
     zpaSignin(),
     http.get(`${ZPA}/application`, ({ request }) => HttpResponse.json(fixture('zscaler', `zpa_application_segments_page${new URL(request.url).searchParams.get('page')}.json`))),
     http.get(`${ZPA}/policySet/rules/policyType/ACCESS_POLICY`, () => HttpResponse.json(fixture('zscaler', 'zpa_policy_rules_page.json'))),

@@ -13,7 +13,7 @@ import {
   type RateLimitInfo,
   type TokenCache,
 } from '../core';
-import type { ZccDevice, ZccDeviceDetails, ZiaNamedObject, ZiaUrlFilteringRule, ZiaUser } from './mappers';
+import type { ZccDevice, ZccDeviceDetails, ZiaFirewallFilteringRule, ZiaNamedObject, ZiaUrlFilteringRule, ZiaUser } from './mappers';
 import { obfuscateApiKey } from './obfuscation';
 import type { ResolvedZscalerSettings, ZscalerProduct } from './settings';
 
@@ -336,6 +336,12 @@ export class ZscalerClient {
   async urlFilteringRules(signal?: AbortSignal): Promise<ZiaUrlFilteringRule[]> {
     const res = await this.api('zia').get('/urlFilteringRules', { signal });
     return this.array<ZiaUrlFilteringRule>(res.data, '/urlFilteringRules');
+  }
+
+  /** One page of cloud firewall filtering rules: a bare array, paged like the other ZIA lists (as the vendor SDK reads it). */
+  async firewallFilteringRules(page: number, pageSize: number, signal?: AbortSignal): Promise<ZiaFirewallFilteringRule[]> {
+    const res = await this.api('zia').get('/firewallFilteringRules', { params: { page, pageSize }, signal });
+    return this.array<ZiaFirewallFilteringRule>(res.data, '/firewallFilteringRules');
   }
 
   /** One ZPA page; `totalPages` arrives as a string or a number and a missing `list` is empty. */

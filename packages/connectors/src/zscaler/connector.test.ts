@@ -11,6 +11,11 @@ const ZPA = `${ZPA_HOST}/mgmtconfig/v1/admin/customers/216196257331281920`;
 const ZCC = 'https://api-mobile.zscaler.net/papi';
 const COOKIE = fixture<Record<string, string>>('zscaler', 'zia_authenticated_session_response_headers.json')['set-cookie'];
 const LOGIN_AT_MS = 1747734123456;
+/** A cloud firewall rule with the fields the vendor's Go SDK reads (no recorded fixture exists). */
+const FIREWALL_RULE = {
+  id: 1700120, name: 'Block non-web traffic from quarantined users', order: 1, rank: 7, accessControl: 'READ_WRITE', enableFullLogging: false,
+  action: 'BLOCK_DROP', state: 'ENABLED', groups: [{ id: 24326901, name: 'Quarantine-Risky-Devices' }], defaultRule: false, predefined: false, deviceGroups: [], devices: [],
+};
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -369,10 +374,40 @@ describe('compliance push through the ZIA quarantine group', () => {
     server.use(
       http.get(`${ZIA}/departments`, () => HttpResponse.json(fixture('zscaler', 'zia_departments.json'))),
       http.get(`${ZIA}/urlFilteringRules`, () => HttpResponse.json(fixture('zscaler', 'zia_url_filtering_rules.json'))),
+      http.get(`${ZIA}/firewallFilteringRules`, () => HttpResponse.json([FIREWALL_RULE])),
     );
     const c = connector({ products: ['zia'] });
     for (const s of c.streams({ syncType: 'full', since: null })) await drain(s);
     expect([state.activations, state.puts.length]).toEqual([0, 0]);
+  });
+});
+
+describe('ZIA cloud firewall filtering rules', () => {
+  it('reads every page of firewall rules as policies beside the URL rules', async () => {
+    ziaLogin();
+    const asked: string[] = [];
+    const rules = Array.from({ length: 5 }, (_v, k) => ({ ...FIREWALL_RULE, id: FIREWALL_RULE.id + k, name: `Firewall rule ${k + 1}`, order: k + 1, state: k === 3 ? 'DISABLED' : 'ENABLED' }));
+    server.use(
+      http.get(`${ZIA}/firewallFilteringRules`, ({ request }) => {
+        const q = new URL(request.url).searchParams;
+        asked.push(`${q.get('page')}/${q.get('pageSize')}`);
+        const page = Number(q.get('page'));
+        return HttpResponse.json(rules.slice((page - 1) * 2, page * 2));
+      }),
+    );
+    const { records } = await drain(streamNamed(connector({ ziaPageSize: 2 }), 'zia-firewall-filtering-rules'));
+    expect([asked, (records as Array<{ externalId: string; policyType: string; enabled: boolean }>).map((r) => [r.externalId, r.policyType, r.enabled])]).toEqual([
+      ['1/2', '2/2', '3/2'],
+      rules.map((r) => [`zia-firewall-rule:${r.id}`, 'zia_firewall_filtering_rule', r.state === 'ENABLED']),
+    ]);
+  });
+
+  it('stops instead of looping when ZIA ignores the page and sends the same rules again', async () => {
+    ziaLogin();
+    let calls = 0;
+    server.use(http.get(`${ZIA}/firewallFilteringRules`, () => (calls++, HttpResponse.json([FIREWALL_RULE, { ...FIREWALL_RULE, id: FIREWALL_RULE.id + 1 }]))));
+    const { records } = await drain(streamNamed(connector({ ziaPageSize: 2 }), 'zia-firewall-filtering-rules'));
+    expect([records.length, calls]).toEqual([2, 2]);
   });
 });
 

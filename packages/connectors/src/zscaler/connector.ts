@@ -24,11 +24,13 @@ import { manifest, ZSCALER_COMMANDS, type ZscalerCommand } from './manifest';
 import {
   mapAccessRule,
   mapApplicationSegment,
+  mapFirewallFilteringRule,
   mapUrlFilteringRule,
   mapZccDevice,
   mapZiaScope,
   mapZiaUser,
   type ZccDevice,
+  type ZiaFirewallFilteringRule,
   type ZiaNamedObject,
   type ZiaUser,
   type ZpaAccessRule,
@@ -115,7 +117,7 @@ export class ZscalerConnector implements Connector {
     if (has('zcc') && wantsEntity(req.syncType, 'device')) out.push(this.devices());
     if (has('zia') && wantsEntity(req.syncType, 'user')) out.push(this.users());
     if (wantsEntity(req.syncType, 'policy')) {
-      if (has('zia')) out.push(this.ziaScopes('group'), this.ziaScopes('department'), this.urlFilteringRules());
+      if (has('zia')) out.push(this.ziaScopes('group'), this.ziaScopes('department'), this.urlFilteringRules(), this.firewallFilteringRules());
       if (has('zpa')) {
         out.push(this.zpaStream<ZpaApplicationSegment>('zpa-application-segments', '/application', mapApplicationSegment));
         out.push(this.zpaStream<ZpaAccessRule>('zpa-access-rules', '/policySet/rules/policyType/ACCESS_POLICY', mapAccessRule));
@@ -149,6 +151,24 @@ export class ZscalerConnector implements Connector {
     return stream('zia-url-filtering-rules', 'policy', async function* (_cursor, signal) {
       yield { records: (await client.urlFilteringRules(signal)).map(mapUrlFilteringRule), nextCursor: null };
     });
+  }
+
+  /**
+   * Cloud firewall filtering rules, the network-layer policies beside the URL rules. Paged; a
+   * tenant that ignored the page would send the same rules again, so a page of ids already seen
+   * ends the list instead of looping.
+   */
+  private firewallFilteringRules(): StreamSpec<'policy'> {
+    const seen = new Set<number>();
+    const fetch = async (page: number, size: number, signal?: AbortSignal): Promise<ZiaFirewallFilteringRule[]> => {
+      if (page === 1) seen.clear();
+      const rules = await this.client.firewallFilteringRules(page, size, signal);
+      const fresh = rules.filter((r) => !seen.has(r.id));
+      for (const r of fresh) seen.add(r.id);
+      return fresh;
+    };
+    const map = async (items: ZiaFirewallFilteringRule[]): Promise<PolicyRecord[]> => items.map(mapFirewallFilteringRule);
+    return stream('zia-firewall-filtering-rules', 'policy', barePages<'policy', ZiaFirewallFilteringRule>(fetch, map, this.settings.ziaPageSize));
   }
 
   /** ZPA pages: the same page size throughout, every page up to `totalPages`; `totalCount` is ignored. */

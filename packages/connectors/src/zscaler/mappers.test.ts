@@ -2,6 +2,7 @@ import { fixture } from '@trustsync/testing';
 import {
   mapAccessRule,
   mapApplicationSegment,
+  mapFirewallFilteringRule,
   mapUrlFilteringRule,
   mapZccDevice,
   mapZiaScope,
@@ -67,6 +68,7 @@ describe('policy mappers', () => {
     ['an application segment', () => mapApplicationSegment(segments[0]), { externalId: 'zpa-segment:216196257331404639', name: 'git.corp.example.com', policyType: 'zpa_application_segment', enabled: true }],
     ['a ZPA access rule with disabled "0"', () => mapAccessRule(accessRules[0]), { externalId: 'zpa-access-rule:216196257331404630', name: 'Engineering to git', enabled: true }],
     ['a ZPA access rule with disabled "1"', () => mapAccessRule({ ...accessRules[0], disabled: '1' }), { enabled: false }],
+    ['a firewall rule without a description', () => mapFirewallFilteringRule({ id: 1700121, name: 'Firewall rule 2', order: 2, action: 'BLOCK_DROP', state: 'DISABLED' }), { externalId: 'zia-firewall-rule:1700121', policyType: 'zia_firewall_filtering_rule', description: 'BLOCK_DROP (order 2)', enabled: false }],
     ['a ZIA group', () => mapZiaScope('group', groups[1]), { externalId: 'zia-group:24326901', name: 'Quarantine-Risky-Devices', policyType: 'zia_group' }],
   ])('maps %s', (_what, map, expected) => {
     expect(map()).toMatchObject(expected);

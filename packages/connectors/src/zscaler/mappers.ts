@@ -55,6 +55,23 @@ export interface ZiaUrlFilteringRule {
   deviceTrustLevels?: string[];
 }
 
+/**
+ * A ZIA cloud firewall filtering rule (`GET /firewallFilteringRules`). Field names as in the
+ * vendor's Go SDK (`zia/services/firewallpolicies/filteringrules`); no recorded fixture exists.
+ */
+export interface ZiaFirewallFilteringRule {
+  id: number;
+  name: string;
+  order?: number;
+  rank?: number;
+  state?: string;
+  action?: string;
+  description?: string | null;
+  defaultRule?: boolean;
+  predefined?: boolean;
+  deviceTrustLevels?: string[];
+}
+
 /** A ZPA application segment. */
 export interface ZpaApplicationSegment {
   id: string;
@@ -171,6 +188,18 @@ export function mapUrlFilteringRule(r: ZiaUrlFilteringRule): PolicyRecord {
     name: r.name,
     policyType: 'zia_url_filtering_rule',
     description: r.description ?? null,
+    enabled: r.state ? r.state === 'ENABLED' : null,
+    deviceCount: null,
+  };
+}
+
+/** A ZIA firewall filtering rule as a PolicyRecord; without a description, its action and order stand in. */
+export function mapFirewallFilteringRule(r: ZiaFirewallFilteringRule): PolicyRecord {
+  return {
+    externalId: `zia-firewall-rule:${r.id}`,
+    name: r.name,
+    policyType: 'zia_firewall_filtering_rule',
+    description: r.description || (r.action ? `${r.action} (order ${r.order ?? 0})` : null),
     enabled: r.state ? r.state === 'ENABLED' : null,
     deviceCount: null,
   };

@@ -72,6 +72,10 @@ export function ziaRouter(t: ZscalerTenant, faults: ZscalerFaults): Router {
   });
   r.get('/groups', (req, res) => void res.json(ziaList(req, t.groups.length, (k) => ({ ...t.groups[k], ...(t.groups[k].id === QUARANTINE_GROUP.id ? { comments: 'managed by integration platform' } : {}) }))));
   r.get('/departments', (req, res) => void res.json(ziaList(req, t.departments.length, (k) => t.departments[k])));
+  r.get('/firewallFilteringRules', (req, res) => {
+    const size = Math.min(intParam(req.query.pageSize, 1000), 10_000);
+    res.json(range(t.opts.firewallRules, intParam(req.query.page, 1), size).map((k) => t.firewallRule(k)));
+  });
   r.get('/urlFilteringRules', (_req, res) => void res.json(range(t.opts.urlRules, 1, t.opts.urlRules).map((k) => t.urlRule(k))));
   r.get('/status', (_req, res) => {
     if (inProgress > 0) {

@@ -32,7 +32,8 @@ function num(v: unknown, fallback: number): number {
  * The Zscaler simulator: legacy ZIA (obfuscated key, JSESSIONID, idle timeout, staged changes and
  * activation), legacy ZPA and ZCC, and the OneAPI gateway with a ZIdentity token endpoint, at
  * `/zscaler`. Seed options: `users` (default: people), `segments`, `accessRules`, `urlRules`,
- * `sessionIdleMs`, `tokenLifetimeSeconds`, `zpaTotalPagesAs`, `credentials`.
+ * `firewallRules` (at least 1: ZIA's default rule), `sessionIdleMs`, `tokenLifetimeSeconds`,
+ * `zpaTotalPagesAs`, `credentials`.
  */
 export const zscalerSandbox: SandboxVendorFactory = (seed) => {
   const creds: ZscalerSandboxCredentials = { ...DEFAULT_ZSCALER_CREDENTIALS, ...((seed.credentials as Partial<ZscalerSandboxCredentials> | undefined) ?? {}) };
@@ -44,6 +45,7 @@ export const zscalerSandbox: SandboxVendorFactory = (seed) => {
     segments: num(seed.segments, 1200),
     accessRules: num(seed.accessRules, 650),
     urlRules: num(seed.urlRules, 12),
+    firewallRules: Math.max(1, num(seed.firewallRules, 9)),
   });
   const auth = new ZscalerAuth(creds, num(seed.sessionIdleMs, 300_000), num(seed.tokenLifetimeSeconds, 3600));
   const faults: ZscalerFaults = { editLock: 0, activationInProgressPolls: 0, zpaTotalPagesAs: seed.zpaTotalPagesAs === 'number' ? 'number' : 'string', zpaTotalCountZero: false };
@@ -57,6 +59,7 @@ export const zscalerSandbox: SandboxVendorFactory = (seed) => {
       groups: tenant.groups.length,
       departments: tenant.departments.length,
       urlFilteringRules: tenant.opts.urlRules,
+      firewallFilteringRules: tenant.opts.firewallRules,
       devices: tenant.opts.devices,
       zpaApplicationSegments: tenant.opts.segments,
       zpaAccessRules: tenant.opts.accessRules,

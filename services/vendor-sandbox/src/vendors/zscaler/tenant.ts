@@ -37,6 +37,7 @@ export interface ZscalerTenantOptions {
   segments: number;
   accessRules: number;
   urlRules: number;
+  firewallRules: number;
 }
 
 /** The group the platform's quarantine lever uses (id and name as in the fixtures). */
@@ -132,6 +133,30 @@ export class ZscalerTenant {
       lastModifiedBy: { id: 117810311, name: 'api-admin@example.com' },
       ...(quarantine ? { groups: [{ ...QUARANTINE_GROUP }], deviceTrustLevels: ['LOW_TRUST', 'UNKNOWN_DEVICETRUSTLEVEL'] } : {}),
       predefined: false,
+    };
+  }
+
+  /** Cloud firewall filtering rule `k`, shaped as the vendor's Go SDK reads it; the last one is ZIA's default rule. */
+  firewallRule(k: number): Record<string, unknown> {
+    const last = k === this.opts.firewallRules - 1;
+    const quarantine = k === 0;
+    return {
+      id: 1700120 + k,
+      name: last ? 'Default Firewall Filtering Rule' : quarantine ? 'Block non-web traffic from quarantined users' : `Firewall rule ${k + 1}`,
+      order: last ? -1 : k + 1,
+      rank: 7,
+      accessControl: 'READ_WRITE',
+      enableFullLogging: false,
+      action: last || quarantine || k % 3 === 2 ? 'BLOCK_DROP' : 'ALLOW',
+      state: k % 5 === 4 && !last ? 'DISABLED' : 'ENABLED',
+      ...(quarantine ? { description: 'Managed by integration platform', groups: [{ ...QUARANTINE_GROUP }] } : {}),
+      lastModifiedTime: 1747730467,
+      lastModifiedBy: { id: 117810311, name: 'api-admin@example.com' },
+      nwServices: last ? [] : [{ id: 774003 + (k % 4), name: ['HTTP', 'HTTPS', 'DNS', 'SSH'][k % 4] }],
+      defaultRule: last,
+      predefined: last,
+      deviceGroups: [],
+      devices: [],
     };
   }
 

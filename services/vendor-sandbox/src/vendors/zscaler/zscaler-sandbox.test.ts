@@ -71,6 +71,7 @@ describe('Zscaler sandbox with the real connector', () => {
       'zia-groups': d.groups,
       'zia-departments': d.departments,
       'zia-url-filtering-rules': 12,
+      'zia-firewall-filtering-rules': 9,
       'zpa-application-segments': 1200,
       'zpa-access-rules': 650,
     });
@@ -81,6 +82,11 @@ describe('Zscaler sandbox with the real connector', () => {
     const records = (first.value?.records ?? []) as unknown as Array<Record<string, unknown>>;
     const fleet = new Fleet('northwind');
     expect(records.map((r) => r.serialNumber)).toEqual([0, 1, 2, 3, 4].map((i) => fleet.device(i, PEOPLE).serial));
+  });
+
+  it('reads the firewall filtering rules over pages, the default rule last, as policies', async () => {
+    const { records, pages } = await count(byName(connector({ ziaPageSize: 4 }), 'zia-firewall-filtering-rules'));
+    expect([pages, records.length, records.filter((r) => r.enabled === false).length, records.at(-1)?.name, (await admin('/describe')).firewallFilteringRules]).toEqual([3, 9, 1, 'Default Firewall Filtering Rule', 9]);
   });
 
   it('walks ZPA segments over three pages of 500', async () => {
