@@ -4,7 +4,11 @@ import { addVendorUsage, createDataSource, openCredentials, type IntegrationEnti
 import { attachWorkerMetrics, createMetrics, metricsRoute } from '@trustsync/metrics';
 import { IntegrationRateGates, QUEUE_NAMES, RedisTokenCache, createRateGateFactory, createRedis, openQueue } from '@trustsync/queue';
 import { loadPushWorkerConfig } from './config';
+import { requestOverdueActivations } from './push-activation.handler';
 import { createPushProcessor } from './push.processor';
+import type { PushWorkerDeps } from './push-worker.deps';
+
+const ACTIVATION_SWEEP_MS = 60_000;
 
 // Composition root: config → adapters → wait for Postgres and Redis → consume → shutdown hooks.
 async function main(): Promise<void> {
@@ -26,7 +30,7 @@ async function main(): Promise<void> {
   const stopUsageFlush = metrics.vendorUsage!.startFlushing((counts) => addVendorUsage(dataSource, counts), config.usageFlushEveryMs, (err) => logger.warn('vendor usage not flushed; kept for the next round', { err }));
 
   let accepting = true;
-  const processor = createPushProcessor({
+  const deps: PushWorkerDeps = {
     dataSource,
     secretBox: config.secretBox,
     gateFor: (integration) => gates.for(integration),
@@ -42,7 +46,8 @@ async function main(): Promise<void> {
     commandTimeoutMs: config.commandTimeoutMs,
     activationDebounceMs: config.activationDebounceMs,
     activationMaxWaitMs: config.activationMaxWaitMs,
-  });
+  };
+  const processor = createPushProcessor(deps);
   const worker = new Worker(QUEUE_NAMES.push, processor, {
     connection: createRedis(config.redisUrl, 'worker'),
     prefix: config.queuePrefix,
@@ -54,6 +59,14 @@ async function main(): Promise<void> {
   worker.on('failed', (job, err) => logger.warn('push job failed', { jobId: job?.id, job: job?.name, err: err.message }));
   attachWorkerMetrics(worker, metrics);
   metrics.watchQueues([pushQueue]);
+  // Staged pushes whose activation request was lost would wait forever: ask again for the overdue ones.
+  const sweepActivations = (): void =>
+    void requestOverdueActivations(deps)
+      .then((ids) => ids.length && logger.warn('asked again for overdue activations', { integrations: ids }))
+      .catch((err) => logger.warn('overdue activation sweep failed', { err }));
+  const activationSweep = setInterval(sweepActivations, ACTIVATION_SWEEP_MS);
+  activationSweep.unref();
+  sweepActivations();
 
   const health = config.healthPort === undefined ? undefined : await startHealthServer(config.healthPort, {
     ready: async () => accepting && dataSource.isInitialized && (await redis.ping()) === 'PONG',
@@ -62,7 +75,7 @@ async function main(): Promise<void> {
   logger.info('push worker started', { concurrency: config.concurrency, prefix: config.queuePrefix, healthPort: health?.port });
 
   onShutdown(logger, config.shutdownDeadlineMs, [
-    { name: 'stop intake', run: async () => { accepting = false; } },
+    { name: 'stop intake', run: async () => { accepting = false; clearInterval(activationSweep); } },
     // A push in flight either finishes or is picked up again after the stall check; its row stops a double send.
     { name: 'close worker', run: () => worker.close() },
     { name: 'flush vendor usage', run: () => stopUsageFlush() },

@@ -1,7 +1,7 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from '@trustsync/core';
 import { ConnectorError } from '@trustsync/connectors';
-import { completeActivatedPushes, pendingActivationPushes, recordActivationFailure, recordHealth } from '@trustsync/db';
+import { completeActivatedPushes, integrationsAwaitingActivation, pendingActivationPushes, recordActivationFailure, recordHealth } from '@trustsync/db';
 import { enqueueActivation, type ActivationJobData } from '@trustsync/queue';
 import { openConnector } from './connector-session';
 import { decideFailure } from './failure-policy';
@@ -34,6 +34,18 @@ export async function requestActivation(deps: PushWorkerDeps, integrationId: str
   // Compared with a database timestamp, so the wall clock, not the injectable one.
   const delayMs = oldestAt ? Math.min(debounceMs, Math.max(0, oldestAt.getTime() + maxWaitMs - Date.now())) : debounceMs;
   return enqueueActivation(deps.pushQueue, integrationId, delayMs);
+}
+
+/**
+ * Asks again for the activation of pushes that have waited longer than the max wait plus a margin:
+ * their request was lost (Redis lost the job, or a push job ran out of attempts after staging).
+ * Returns the integrations it asked for. The deduplication keeps this from adding a second job.
+ */
+export async function requestOverdueActivations(deps: PushWorkerDeps, marginMs = 60_000): Promise<string[]> {
+  const maxWaitMs = deps.activationMaxWaitMs ?? DEFAULT_MAX_WAIT_MS;
+  const overdue = await integrationsAwaitingActivation(deps.dataSource, new Date(Date.now() - maxWaitMs - marginMs));
+  for (const integrationId of overdue) await requestActivation(deps, integrationId);
+  return overdue;
 }
 
 /**

@@ -4,7 +4,7 @@ import { SecretBox, createLogger } from '@trustsync/core';
 import { MemoryTokenCache } from '@trustsync/connectors';
 import { IntegrationSyncEntity, PushEntity, createIntegration, requestSync } from '@trustsync/db';
 import { DEFAULT_COMPLIANCE_RULES, DEFAULT_RISK_WEIGHTS } from '@trustsync/posture';
-import { QUEUE_NAMES, createRedis, enqueueEvaluationForChange, enqueueSync, openQueue } from '@trustsync/queue';
+import { PUSH_JOBS, QUEUE_NAMES, createRedis, enqueueEvaluationForChange, enqueueSync, openQueue } from '@trustsync/queue';
 import { TEST_REDIS_URL, testQueuePrefix } from '@trustsync/testing';
 // Importing other services is fine in a test: this one runs the API, both workers and the sandbox in-process.
 import { startApiHarness, type ApiHarness } from '../../api/src/testing/api-harness';
@@ -12,7 +12,9 @@ import { RateGates } from '../../sync-worker/src/rate-gates';
 import { createSyncProcessor } from '../../sync-worker/src/sync.processor';
 import { startSandbox, type Sandbox } from '../../vendor-sandbox/src';
 import { DEFAULT_ZSCALER_CREDENTIALS as Z } from '../../vendor-sandbox/src/vendors/zscaler/tenant';
+import { requestOverdueActivations } from './push-activation.handler';
 import { createPushProcessor } from './push.processor';
+import type { PushWorkerDeps } from './push-worker.deps';
 
 const DEVICES = 40;
 const BURST = 20;
@@ -26,6 +28,7 @@ let apiRedis: IORedis;
 let syncQueue: Queue;
 let pushQueue: Queue;
 let zscalerId = '';
+let pushDeps: PushWorkerDeps;
 const workers: Worker[] = [];
 const workerConnections: IORedis[] = [];
 const syncGates = new RateGates();
@@ -109,11 +112,12 @@ beforeAll(async () => {
     dataSource: api.db.dataSource, secretBox: box, gates: syncGates, tokenCache, logger, maxInCallRetryWaitMs: 2000,
     onEntitiesChanged: async (change) => void (await enqueueEvaluationForChange(pushQueue, change, 'sync')),
   }), prefix);
-  worker(QUEUE_NAMES.push, createPushProcessor({
+  pushDeps = {
     dataSource: api.db.dataSource, secretBox: box, gateFor: (i) => pushGates.for(i), tokenCache, logger, pushQueue,
     rules: { ...DEFAULT_COMPLIANCE_RULES, minimumOsVersions: {} }, riskWeights: DEFAULT_RISK_WEIGHTS, pushBaseline: false,
     commandPollMs: 100, commandTimeoutMs: 30_000, activationDebounceMs: 1500, activationMaxWaitMs: 20_000,
-  }), prefix);
+  };
+  worker(QUEUE_NAMES.push, createPushProcessor(pushDeps), prefix);
   const base = `${sandbox.url}/zscaler`;
   zscalerId = (await createIntegration(api.db.dataSource, box, {
     name: 'Zscaler', integrationType: 'zscaler', authType: 'legacy', endpoint: base, pushCompliance: true, rateLimitRequests: 200, rateLimitPeriodSeconds: 1,
@@ -204,5 +208,21 @@ describe('batched ZIA activation against the Zscaler sandbox', () => {
       done: ['succeeded', 'active', null, true],
       activationRequests: 2,
     });
+  }, 60_000);
+  it('asks again for a staged push whose activation request was lost, once it is overdue', async () => {
+    const [device] = await devicesWithDistinctOwners(BURST + 10, 1).catch(() => devicesWithDistinctOwners(1, 1));
+    const before = await admin<SandboxPushes>('/pushes');
+    const sent = await api.call('POST', `/api/v1/devices/${device.deviceId}/compliance`, { is_compliant: false, compliance_score: 10, violations: ['sip_disabled'] });
+    const pushId = sent.body.results[zscalerId].push_id as string;
+    await waitFor('push staged', async () => (await pushRow(pushId)).status === 'pending_activation');
+    // Lost: the debounced activation job is gone (removing it also drops its deduplication key).
+    const lost = (await pushQueue.getDelayed()).filter((job) => job.name === PUSH_JOBS.activate);
+    for (const job of lost) await job.remove();
+    const notYetOverdue = await requestOverdueActivations(pushDeps);
+    await api.db.dataSource.query(`UPDATE pushes SET updated_at = now() - interval '10 minutes' WHERE id = $1`, [pushId]);
+    const overdue = await requestOverdueActivations(pushDeps);
+    await waitFor('push final', async () => ['succeeded', 'failed'].includes((await pushRow(pushId)).status), 30_000);
+    const after = await admin<SandboxPushes>('/pushes');
+    expect([lost.length, notYetOverdue, overdue, (await pushRow(pushId)).status, after.activationRequests - before.activationRequests]).toEqual([1, [], [zscalerId], 'succeeded', 1]);
   }, 60_000);
 });

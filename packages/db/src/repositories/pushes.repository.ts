@@ -269,6 +269,15 @@ export async function pendingActivationPushes(ds: DataSource, integrationId: str
   return { ids: rows.map((r) => String(r.id)), oldestAt: oldest };
 }
 
+/** Integrations with a push staged and waiting for activation since before `before` (a lost activation request). */
+export async function integrationsAwaitingActivation(ds: DataSource, before: Date): Promise<string[]> {
+  const rows: Array<{ integration_id: string }> = await ds.query(
+    `SELECT DISTINCT integration_id FROM pushes WHERE status = 'pending_activation' AND updated_at < $1 ORDER BY integration_id`,
+    [before],
+  );
+  return rows.map((r) => r.integration_id);
+}
+
 /**
  * Completes the pushes an activation covered once the vendor reported it active: `succeeded`,
  * with what the activation reported merged into their summaries. Returns how many it completed.
