@@ -84,7 +84,10 @@ function assertPushQueue(queue: Queue): void {
 }
 
 /** Job options of a push-queue job; evaluations are cheap and idempotent, so they keep less history. */
-const EVALUATION_OPTIONS: JobsOptions = { attempts: 3, removeOnComplete: { count: 500, age: 24 * 3600 } };
+// Evaluations come in thousands after a large sync; BullMQ takes jobs without a priority first, so
+// pushes (an operator's, and those evaluations produce) never wait behind that backlog.
+const EVALUATION_PRIORITY = 10;
+const EVALUATION_OPTIONS: JobsOptions = { attempts: 3, priority: EVALUATION_PRIORITY, removeOnComplete: { count: 500, age: 24 * 3600 } };
 
 /**
  * Asks the push worker to evaluate devices whose signals changed (called by the sync worker's
