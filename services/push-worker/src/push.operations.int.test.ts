@@ -16,6 +16,7 @@ import { DEFAULT_KANDJI_TOKEN } from '../../vendor-sandbox/src/vendors/kandji';
 import { DEFAULT_SERAPHIC_API_KEY } from '../../vendor-sandbox/src/vendors/seraphic';
 import { createWebhookProcessor } from '../../webhook-worker/src/webhook.processor';
 import { createPushProcessor } from './push.processor';
+import { waitFor } from './testing/wait';
 
 const DEVICES = 16;
 const FALCON_WEBHOOK_SECRET = 'falcon-webhook-hmac-secret-0123456789abcdef';
@@ -46,16 +47,6 @@ function integrations(url: string): Record<keyof typeof ids, IntegrationInput> {
     },
     kandji: { name: 'Kandji', integrationType: 'kandji', authType: 'bearer', endpoint: `${url}/kandji`, pushCompliance: true, credentials: { api_key: DEFAULT_KANDJI_TOKEN } },
   };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function queueIdle(queue: Queue): Promise<void> {

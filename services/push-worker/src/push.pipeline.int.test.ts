@@ -16,6 +16,7 @@ import { DEFAULT_KANDJI_TOKEN } from '../../vendor-sandbox/src/vendors/kandji';
 import { DEFAULT_SERAPHIC_API_KEY } from '../../vendor-sandbox/src/vendors/seraphic';
 import { DEFAULT_ZSCALER_CREDENTIALS as Z } from '../../vendor-sandbox/src/vendors/zscaler/tenant';
 import { createPushProcessor } from './push.processor';
+import { queueIdle, waitFor } from './testing/wait';
 
 const DEVICES = 24;
 const box = new SecretBox([{ id: 't1', key: Buffer.alloc(32, 9) }], 't1');
@@ -49,25 +50,6 @@ function integrations(url: string): Record<keyof typeof ids, IntegrationInput> {
     crowdstrike: { name: 'Falcon', integrationType: 'crowdstrike', authType: 'oauth', endpoint: `${url}/crowdstrike`, region: 'us-1', credentials: { client_id: 'sandbox-falcon-client', client_secret: 'sandbox-falcon-secret' } },
     kandji: { name: 'Kandji', integrationType: 'kandji', authType: 'bearer', endpoint: `${url}/kandji`, pushCompliance: true, credentials: { api_key: DEFAULT_KANDJI_TOKEN } },
   };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function pushQueueIdle(): Promise<void> {
-  let quietRounds = 0;
-  await waitFor('push queue idle', async () => {
-    const c = await pushQueue.getJobCounts('wait', 'active', 'delayed', 'prioritized');
-    quietRounds = Object.values(c).every((n) => n === 0) ? quietRounds + 1 : 0;
-    return quietRounds >= 5;
-  }, 60_000);
 }
 
 async function sync(integrationId: string): Promise<void> {
@@ -152,7 +134,7 @@ beforeAll(async () => {
     ids[vendor] = (await createIntegration(db.dataSource, box, inputs[vendor], 'test')).id;
     await sync(ids[vendor]);
   }
-  await pushQueueIdle();
+  await queueIdle(pushQueue);
 }, 180_000);
 
 afterAll(async () => {
@@ -179,7 +161,7 @@ describe('push orchestration against the vendor sandboxes', () => {
 
     await admin('kandji', `/devices/${device.serial}/posture`, { filevault: false });
     await sync(ids.kandji);
-    await pushQueueIdle();
+    await queueIdle(pushQueue);
 
     const rows = await db.dataSource.getRepository(PushEntity).find({ where: { deviceId: device.id, kind: 'compliance' }, order: { id: 'ASC' } });
     const zscalerUser = rows.find((r) => r.integrationId === ids.zscaler)?.payloadSummary?.user;
@@ -219,7 +201,7 @@ describe('push orchestration against the vendor sandboxes', () => {
 
     const first = await call('POST', `/api/v1/devices/${device.id}/compliance?wait=true`, body);
     const second = await call('POST', `/api/v1/devices/${device.id}/compliance?wait=true`, body);
-    await pushQueueIdle();
+    await queueIdle(pushQueue);
 
     const after = (await admin<Array<{ endpointId: string }>>('seraphic', '/pushes')).filter((p) => p.endpointId === endpointId).length;
     expect({

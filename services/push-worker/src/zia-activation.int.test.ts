@@ -15,6 +15,7 @@ import { DEFAULT_ZSCALER_CREDENTIALS as Z } from '../../vendor-sandbox/src/vendo
 import { requestOverdueActivations } from './push-activation.handler';
 import { createPushProcessor } from './push.processor';
 import type { PushWorkerDeps } from './push-worker.deps';
+import { queueIdle, waitFor } from './testing/wait';
 
 const DEVICES = 40;
 const BURST = 20;
@@ -39,25 +40,6 @@ interface SandboxPushes {
   activations: Array<{ changes: Array<{ email: string; groups: Array<{ name: string }> }> }>;
   activationRequests: number;
   writes: number;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function pushQueueIdle(): Promise<void> {
-  let quietRounds = 0;
-  await waitFor('push queue idle', async () => {
-    const c = await pushQueue.getJobCounts('wait', 'active', 'delayed', 'prioritized');
-    quietRounds = Object.values(c).every((n) => n === 0) ? quietRounds + 1 : 0;
-    return quietRounds >= 5;
-  }, 60_000);
 }
 
 const admin = async <T>(path: string, body?: unknown): Promise<T> => {
@@ -147,7 +129,7 @@ describe('batched ZIA activation against the Zscaler sandbox', () => {
       const r = await api.db.dataSource.getRepository(IntegrationSyncEntity).findOneByOrFail({ id: s.id });
       return ['pending', 'in_progress'].includes(r.status) ? null : r;
     }, 60_000);
-    await pushQueueIdle();
+    await queueIdle(pushQueue);
     const pushes = await admin<SandboxPushes>('/pushes');
     expect([row.status, pushes.activationRequests, pushes.activations.length, pushes.writes]).toEqual(['completed', 0, 0, 0]);
   });
@@ -158,7 +140,7 @@ describe('batched ZIA activation against the Zscaler sandbox', () => {
     const answers = await Promise.all(devices.map((d) => api.call('POST', `/api/v1/devices/${d.deviceId}/compliance`, { is_compliant: false, compliance_score: 30, violations: ['filevault_disabled'] })));
     const pushIds = answers.map((a) => a.body.results[zscalerId].push_id as string);
     await waitFor('every push final', async () => (await Promise.all(pushIds.map(pushRow))).every((r) => ['succeeded', 'failed'].includes(r.status)), 60_000);
-    await pushQueueIdle();
+    await queueIdle(pushQueue);
     const after = await admin<SandboxPushes>('/pushes');
     const rows = await Promise.all(pushIds.map(pushRow));
     const activated = after.activations.slice(before.activations.length).flatMap((a) => a.changes);
