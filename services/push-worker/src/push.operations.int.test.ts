@@ -16,6 +16,7 @@ import { DEFAULT_KANDJI_TOKEN } from '../../vendor-sandbox/src/vendors/kandji';
 import { DEFAULT_SERAPHIC_API_KEY } from '../../vendor-sandbox/src/vendors/seraphic';
 import { createWebhookProcessor } from '../../webhook-worker/src/webhook.processor';
 import { createPushProcessor } from './push.processor';
+import { TestWorkers } from './testing/test-workers';
 import { waitFor } from './testing/wait';
 
 const DEVICES = 16;
@@ -32,8 +33,7 @@ let pushQueue: Queue;
 let webhookQueue: Queue;
 let metrics: TrustSyncMetrics;
 let pushWorker: Worker;
-const workers: Worker[] = [];
-const workerConnections: IORedis[] = [];
+const testWorkers = new TestWorkers();
 const syncGates = new RateGates();
 const pushGates = new RateGates();
 const ids = { seraphic: '', crowdstrike: '', kandji: '' };
@@ -102,15 +102,6 @@ async function vendorRequestsOf(integrationId: string): Promise<number> {
   return stats.body.integrations.find((i: { integration_id: string }) => i.integration_id === integrationId).vendor_requests.total;
 }
 
-function worker(name: string, processor: ConstructorParameters<typeof Worker>[1], prefix: string): Worker {
-  const connection = createRedis(TEST_REDIS_URL, 'worker');
-  workerConnections.push(connection);
-  const w = new Worker(name, processor, { connection, prefix, concurrency: 6, settings: { backoffStrategy: () => 100 } });
-  w.on('error', () => undefined);
-  workers.push(w);
-  return w;
-}
-
 beforeAll(async () => {
   const prefix = testQueuePrefix('pushops');
   producer = createRedis(TEST_REDIS_URL, 'producer');
@@ -130,10 +121,10 @@ beforeAll(async () => {
 
   const tokenCache = new MemoryTokenCache();
   const evaluate = (reason: 'sync' | 'webhook') => async (change: { integrationId: string; entity: string; platformIds: string[] }) => void (await enqueueEvaluationForChange(pushQueue, change, reason));
-  worker(QUEUE_NAMES.sync, createSyncProcessor({ dataSource: ds, secretBox: api.box, gates: syncGates, tokenCache, logger, maxInCallRetryWaitMs: 2000, onEntitiesChanged: evaluate('sync') }), prefix);
-  worker(QUEUE_NAMES.webhook, createWebhookProcessor({ dataSource: ds, syncQueue, webhookQueue, logger, onEntitiesChanged: evaluate('webhook') }), prefix);
+  testWorkers.start(QUEUE_NAMES.sync, createSyncProcessor({ dataSource: ds, secretBox: api.box, gates: syncGates, tokenCache, logger, maxInCallRetryWaitMs: 2000, onEntitiesChanged: evaluate('sync') }), prefix);
+  testWorkers.start(QUEUE_NAMES.webhook, createWebhookProcessor({ dataSource: ds, syncQueue, webhookQueue, logger, onEntitiesChanged: evaluate('webhook') }), prefix);
   metrics = createMetrics('push-worker-test', { keepVendorUsage: true, defaultMetrics: false });
-  pushWorker = worker(QUEUE_NAMES.push, createPushProcessor({
+  pushWorker = testWorkers.start(QUEUE_NAMES.push, createPushProcessor({
     dataSource: ds, secretBox: api.box, gateFor: (i) => pushGates.for(i), tokenCache, logger, metrics, pushQueue,
     rules: { ...DEFAULT_COMPLIANCE_RULES, minimumOsVersions: {} }, riskWeights: DEFAULT_RISK_WEIGHTS, pushBaseline: false,
     commandPollMs: 100, commandTimeoutMs: 30_000,
@@ -148,9 +139,8 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await Promise.all(workers.map((w) => w.close()));
+  await testWorkers.close();
   await Promise.all([syncGates.close(), pushGates.close()]);
-  for (const c of workerConnections) c.disconnect();
   for (const q of [pushQueue, syncQueue, webhookQueue]) await q.obliterate({ force: true }).catch(() => undefined);
   await Promise.all([pushQueue.close(), syncQueue.close(), webhookQueue.close()]);
   producer.disconnect();

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { Queue, Worker } from 'bullmq';
+import { Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import { SecretBox, createLogger } from '@trustsync/core';
 import { MemoryTokenCache } from '@trustsync/connectors';
@@ -16,6 +16,7 @@ import { DEFAULT_KANDJI_TOKEN } from '../../vendor-sandbox/src/vendors/kandji';
 import { DEFAULT_SERAPHIC_API_KEY } from '../../vendor-sandbox/src/vendors/seraphic';
 import { DEFAULT_ZSCALER_CREDENTIALS as Z } from '../../vendor-sandbox/src/vendors/zscaler/tenant';
 import { createPushProcessor } from './push.processor';
+import { TestWorkers } from './testing/test-workers';
 import { queueIdle, waitFor } from './testing/wait';
 
 const DEVICES = 24;
@@ -31,8 +32,7 @@ let redis: IORedis;
 let apiRedis: IORedis;
 let syncQueue: Queue;
 let pushQueue: Queue;
-const workers: Worker[] = [];
-const workerConnections: IORedis[] = [];
+const testWorkers = new TestWorkers();
 const syncGates = new RateGates();
 const pushGates = new RateGates();
 const ids: Record<'kandji' | 'zscaler' | 'seraphic' | 'okta' | 'crowdstrike', string> = { kandji: '', zscaler: '', seraphic: '', okta: '', crowdstrike: '' };
@@ -96,15 +96,6 @@ async function compliantDevice(offset = 0): Promise<{ id: string; serial: string
   return { id: rows[0].id, serial: rows[0].serial_number };
 }
 
-function worker(name: string, processor: ConstructorParameters<typeof Worker>[1], prefix: string): Worker {
-  const connection = createRedis(TEST_REDIS_URL, 'worker');
-  workerConnections.push(connection);
-  const w = new Worker(name, processor, { connection, prefix, concurrency: 6, settings: { backoffStrategy: () => 100 } });
-  w.on('error', () => undefined);
-  workers.push(w);
-  return w;
-}
-
 beforeAll(async () => {
   sandbox = await startSandbox({ people: 60, kandji: { devices: DEVICES }, zscaler: { devices: DEVICES }, seraphic: { devices: DEVICES }, okta: { devices: DEVICES }, crowdstrike: { devices: DEVICES, containmentDelayMs: 200 } });
   const prefix = testQueuePrefix('pushpipe');
@@ -118,11 +109,11 @@ beforeAll(async () => {
   api = await startApiHarness('pushpipe', { syncQueue, pushQueue: apiPushQueue, redis: apiRedis, secretBox: box });
   db = api.db;
   const tokenCache = new MemoryTokenCache();
-  worker(QUEUE_NAMES.sync, createSyncProcessor({
+  testWorkers.start(QUEUE_NAMES.sync, createSyncProcessor({
     dataSource: db.dataSource, secretBox: box, gates: syncGates, tokenCache, logger, maxInCallRetryWaitMs: 2000,
     onEntitiesChanged: async (change) => void (await enqueueEvaluationForChange(pushQueue, change, 'sync')),
   }), prefix);
-  worker(QUEUE_NAMES.push, createPushProcessor({
+  testWorkers.start(QUEUE_NAMES.push, createPushProcessor({
     dataSource: db.dataSource, secretBox: box, gateFor: (i) => pushGates.for(i), tokenCache, logger, pushQueue,
     rules: { ...DEFAULT_COMPLIANCE_RULES, minimumOsVersions: {} }, riskWeights: DEFAULT_RISK_WEIGHTS, pushBaseline: false,
     commandPollMs: 100, commandTimeoutMs: 30_000,
@@ -138,9 +129,8 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await Promise.all(workers.map((w) => w.close()));
+  await testWorkers.close();
   await Promise.all([syncGates.close(), pushGates.close()]);
-  for (const c of workerConnections) c.disconnect();
   await pushQueue.obliterate({ force: true }).catch(() => undefined);
   await syncQueue.obliterate({ force: true }).catch(() => undefined);
   await Promise.all([pushQueue.close(), syncQueue.close()]);

@@ -1,4 +1,4 @@
-import { Queue, Worker } from 'bullmq';
+import { Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import { SecretBox, createLogger } from '@trustsync/core';
 import { MemoryTokenCache } from '@trustsync/connectors';
@@ -15,6 +15,7 @@ import { DEFAULT_ZSCALER_CREDENTIALS as Z } from '../../vendor-sandbox/src/vendo
 import { requestOverdueActivations } from './push-activation.handler';
 import { createPushProcessor } from './push.processor';
 import type { PushWorkerDeps } from './push-worker.deps';
+import { TestWorkers } from './testing/test-workers';
 import { queueIdle, waitFor } from './testing/wait';
 
 const DEVICES = 40;
@@ -30,8 +31,7 @@ let syncQueue: Queue;
 let pushQueue: Queue;
 let zscalerId = '';
 let pushDeps: PushWorkerDeps;
-const workers: Worker[] = [];
-const workerConnections: IORedis[] = [];
+const testWorkers = new TestWorkers();
 const syncGates = new RateGates();
 const pushGates = new RateGates();
 
@@ -70,15 +70,6 @@ async function devicesWithDistinctOwners(from: number, count: number): Promise<A
   return out;
 }
 
-function worker(name: string, processor: ConstructorParameters<typeof Worker>[1], prefix: string): Worker {
-  const connection = createRedis(TEST_REDIS_URL, 'worker');
-  workerConnections.push(connection);
-  const w = new Worker(name, processor, { connection, prefix, concurrency: 6 });
-  w.on('error', () => undefined);
-  workers.push(w);
-  return w;
-}
-
 beforeAll(async () => {
   sandbox = await startSandbox({ people: 60, zscaler: { devices: DEVICES } });
   const prefix = testQueuePrefix('ziaactivation');
@@ -90,16 +81,16 @@ beforeAll(async () => {
   await apiPushQueue.waitUntilReady();
   api = await startApiHarness('ziaactivation', { syncQueue, pushQueue: apiPushQueue, redis: apiRedis, secretBox: box });
   const tokenCache = new MemoryTokenCache();
-  worker(QUEUE_NAMES.sync, createSyncProcessor({
+  testWorkers.start(QUEUE_NAMES.sync, createSyncProcessor({
     dataSource: api.db.dataSource, secretBox: box, gates: syncGates, tokenCache, logger, maxInCallRetryWaitMs: 2000,
     onEntitiesChanged: async (change) => void (await enqueueEvaluationForChange(pushQueue, change, 'sync')),
-  }), prefix);
+  }), prefix, { jobBackoff: true });
   pushDeps = {
     dataSource: api.db.dataSource, secretBox: box, gateFor: (i) => pushGates.for(i), tokenCache, logger, pushQueue,
     rules: { ...DEFAULT_COMPLIANCE_RULES, minimumOsVersions: {} }, riskWeights: DEFAULT_RISK_WEIGHTS, pushBaseline: false,
     commandPollMs: 100, commandTimeoutMs: 30_000, activationDebounceMs: 1500, activationMaxWaitMs: 20_000,
   };
-  worker(QUEUE_NAMES.push, createPushProcessor(pushDeps), prefix);
+  testWorkers.start(QUEUE_NAMES.push, createPushProcessor(pushDeps), prefix, { jobBackoff: true });
   const base = `${sandbox.url}/zscaler`;
   zscalerId = (await createIntegration(api.db.dataSource, box, {
     name: 'Zscaler', integrationType: 'zscaler', authType: 'legacy', endpoint: base, pushCompliance: true, rateLimitRequests: 200, rateLimitPeriodSeconds: 1,
@@ -109,9 +100,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all(workers.map((w) => w.close()));
+  await testWorkers.close();
   await Promise.all([syncGates.close(), pushGates.close()]);
-  for (const c of workerConnections) c.disconnect();
   await pushQueue.obliterate({ force: true }).catch(() => undefined);
   await syncQueue.obliterate({ force: true }).catch(() => undefined);
   await Promise.all([pushQueue.close(), syncQueue.close()]);
