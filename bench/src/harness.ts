@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { IntegrationSyncEntity, requestSync } from '@trustsync/db';
@@ -155,4 +156,16 @@ export function machineCpuSeconds(): number {
   } catch {
     return 0;
   }
+}
+
+/** A port nothing listens on now (fixed ports collide with other engineers' sandboxes). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
 }

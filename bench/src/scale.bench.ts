@@ -1,10 +1,9 @@
-import { createServer, type AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { SecretBox } from '@trustsync/core';
 import { IntegrationSyncEntity, createIntegration, requestSync } from '@trustsync/db';
 import { QUEUE_NAMES, createRedis, enqueueSync, openQueue } from '@trustsync/queue';
 import { TEST_REDIS_URL, createTestDatabase, testQueuePrefix } from '@trustsync/testing';
-import { record, spawnService, waitForHttp, type BenchProcess } from './harness';
+import { freePort, record, spawnService, waitForHttp, type BenchProcess } from './harness';
 
 /**
  * Scale-out benchmark: sync throughput with 1, 2 and 4 sync worker processes (concurrency 2
@@ -72,18 +71,6 @@ async function run(workers: number, largePort: number, smallPort: number): Promi
     await Promise.all(procs.map((p) => p.stop()));
     await db.drop();
   }
-}
-
-/** A port nothing listens on now (fixed ports collide with other engineers' sandboxes). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function main(): Promise<void> {

@@ -1,8 +1,7 @@
-import { createServer, type AddressInfo } from 'node:net';
 import { SecretBox } from '@trustsync/core';
 import { createIntegration, type IntegrationInput } from '@trustsync/db';
 import { TEST_REDIS_URL, createTestDatabase, testQueuePrefix } from '@trustsync/testing';
-import { record, runSyncToEnd, spawnService, waitForHttp, type BenchProcess } from './harness';
+import { freePort, record, runSyncToEnd, spawnService, waitForHttp, type BenchProcess } from './harness';
 
 /**
  * Vendor benchmark: a large Okta org (users/s) and a large CrowdStrike Falcon CID (hosts/s),
@@ -118,18 +117,6 @@ async function run(r: VendorRun, sandboxUrl: string, sandbox: BenchProcess): Pro
     await worker.stop();
     await db.drop();
   }
-}
-
-/** A port nothing listens on now (fixed ports collide with other engineers' sandboxes). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function main(): Promise<void> {
