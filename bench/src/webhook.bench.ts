@@ -127,7 +127,7 @@ async function main(): Promise<void> {
     // The ingress backlog is not part of the end-to-end run.
     await queue.obliterate({ force: true });
     await db.dataSource.query(`DELETE FROM integration_events WHERE integration_id = $1`, [ingressTarget.id]);
-    worker = spawnService('bench-webhook-worker', 'services/webhook-worker/dist/main.js', { ...common, WEBHOOK_WORKER_CONCURRENCY: process.env.BENCH_WEBHOOK_WORKER_CONCURRENCY ?? '16', WORKER_HEALTH_PORT: '9293' });
+    worker = spawnService('bench-webhook-worker', 'services/webhook-worker/dist/main.js', { ...common, WEBHOOK_WORKER_CONCURRENCY: process.env.BENCH_WEBHOOK_WORKER_CONCURRENCY ?? '64', WORKER_HEALTH_PORT: '9293' });
     await waitForHttp('http://127.0.0.1:9293/readyz');
     const sent = await openLoop(apiPort, `/api/v1/integrations/webhooks/${e2eTarget.id}`, e2eRate, e2eSeconds, 'e2e');
     const deadline = Date.now() + 120_000;

@@ -6,3 +6,4 @@ export * from './logger';
 export * from './ids';
 export * from './shutdown';
 export * from './health-server';
+export * from './batcher';

@@ -2,7 +2,7 @@ import { EnvReader, readBaseConfig, type BaseConfig } from '@trustsync/core';
 
 /** Settings of a webhook worker process. */
 export interface WebhookWorkerConfig extends BaseConfig {
-  /** Webhook jobs this process applies at once. */
+  /** Webhook jobs this process holds at once; they are applied in batches of up to this many. */
   concurrency: number;
   lockDurationMs: number;
   /** Port of the small health server (0 = any free port; unset = none). */
@@ -23,7 +23,7 @@ export function loadWebhookWorkerConfig(env: NodeJS.ProcessEnv = process.env): W
   const healthRaw = r.optional('WORKER_HEALTH_PORT');
   const config: WebhookWorkerConfig = {
     ...base,
-    concurrency: r.int('WEBHOOK_WORKER_CONCURRENCY', 16, 1, 256),
+    concurrency: r.int('WEBHOOK_WORKER_CONCURRENCY', 64, 1, 512),
     lockDurationMs: r.int('WEBHOOK_LOCK_DURATION_MS', 30_000, 5_000, 600_000),
     healthPort: healthRaw === undefined ? undefined : r.int('WORKER_HEALTH_PORT', 0, 0, 65535),
     outboxEveryMs: r.int('WEBHOOK_OUTBOX_EVERY_MS', 5_000, 100, 600_000),

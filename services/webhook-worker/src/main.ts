@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ service: 'webhook-worker', level: config.logLevel });
   if (config.usingDevSecretKey) logger.warn('using the insecure development secret key: set TRUSTSYNC_SECRET_KEYS outside development');
 
-  const dataSource = createDataSource({ url: config.databaseUrl, poolSize: config.concurrency + 2, applicationName: 'trustsync-webhook-worker' });
+  const dataSource = createDataSource({ url: config.databaseUrl, poolSize: 6, applicationName: 'trustsync-webhook-worker' });
   await dataSource.initialize();
   const redis = createRedis(config.redisUrl, 'worker');
   await redis.ping();
@@ -29,7 +29,8 @@ async function main(): Promise<void> {
     prefix: config.queuePrefix,
     concurrency: config.concurrency,
     lockDuration: config.lockDurationMs,
-    stalledInterval: 30_000,
+    // A killed worker's jobs run again once their lock has lapsed (checked at most every 30 s).
+    stalledInterval: Math.min(30_000, config.lockDurationMs),
     maxStalledCount: 3,
   });
   worker.on('error', (err) => logger.warn('worker error', { err }));

@@ -198,6 +198,45 @@ describe('applying an event', () => {
   });
 });
 
+describe('events applied together in one batch', () => {
+  const threat = (eventId: string, occurredAt: string, severity: string) =>
+    storeSeraphic({ eventId, eventType: 'threat.detected', occurredAt, data: { detectionId: 'det_BATCH', type: 'malware', severity, endpointId: 'ep_0001' } });
+
+  it('applies two events about one detection in the order they happened, whatever the order of their jobs', async () => {
+    const older = await threat('wh_b1', '2026-01-02T00:00:00Z', 'high');
+    const newer = await threat('wh_b2', '2026-01-03T00:00:00Z', 'critical');
+    const p = processor();
+    // Submitted together (one batch), the newer first.
+    const [n, o] = await Promise.all([p(job(newer)), p(job(older))]);
+    const detections: Array<{ severity: string }> = await db.dataSource.query(`SELECT severity FROM detections`);
+    expect([o.result?.effect, n.result?.effect, detections]).toEqual(['created', 'updated', [{ severity: 'critical' }]]);
+  });
+
+  it('fails only the event whose record the store refuses, and applies the rest of the batch', async () => {
+    const bad = await storeOktaEvent('user.lifecycle.deactivate');
+    await db.dataSource.query(`UPDATE integration_mappings SET attributes = 'null'::jsonb WHERE integration_id = $1`, [okta]);
+    const good = await threat('wh_b3', '2026-01-02T00:00:00Z', 'high');
+    const p = processor();
+    const [b, g] = await Promise.allSettled([p(job(bad)), p(job(good))]);
+    expect([b.status, g.status]).toEqual(['rejected', 'fulfilled']);
+    expect([(await eventRow(bad)).status, (await eventRow(bad)).error, (await eventRow(good)).status]).toEqual(['pending', expect.stringMatching(/refused by the store/), 'processed']);
+  });
+
+  it('writes one batch of events of two vendors with one evaluation per vendor and entity', async () => {
+    const ids = [await threat('wh_b4', '2026-01-02T00:00:00Z', 'high'), await storeFalcon(), await storeSeraphic({ eventId: 'wh_b5', eventType: 'endpoint.offline', occurredAt: '2026-01-02T00:00:00Z', data: { endpointId: 'ep_0001' } })];
+    const p = processor();
+    const results = await Promise.all(ids.map((id) => p(job(id))));
+    expect(results.map((r) => r.result?.effect)).toEqual(['created', 'created', 'updated']);
+    const jobs = await evaluations();
+    expect(jobs.map((j) => [j.integrationId === seraphic ? 'seraphic' : 'falcon', j.deviceIds.length, j.detectionIds.length]).sort()).toEqual([
+      ['falcon', 0, 1],
+      ['falcon', 1, 0],
+      ['seraphic', 0, 1],
+      ['seraphic', 1, 0],
+    ]);
+  });
+});
+
 describe('posture evaluation after an applied event', () => {
   it('enqueues evaluations of the detection a Falcon detection event created and of the host it contained', async () => {
     const id = await storeFalcon();

@@ -1,11 +1,11 @@
 import { UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
-import type { Logger } from '@trustsync/core';
+import { Batcher, type Logger } from '@trustsync/core';
 import { VENDORS, type VendorModule } from '@trustsync/connectors';
 import type { IntegrationType } from '@trustsync/model';
 import {
   UNPARSED_EVENT_TYPE,
-  beginEventAttempt,
+  beginEventAttempts,
   findWebhookIntegration,
   markEventFailed,
   markEventProcessed,
@@ -17,7 +17,7 @@ import {
   type StoredEvent,
 } from '@trustsync/db';
 import { WebhookJobData, enqueueWebhookEvents, validatePayload, type EntityChange } from '@trustsync/queue';
-import { EffectApplier, type ApplyResult } from './effect-applier';
+import { EffectApplier, type ApplyItem, type ApplyResult } from './effect-applier';
 import { EVENT_EFFECTS } from './effects/event-effects';
 import { PoisonEventError, type EffectInterpreter } from './effects/event-effect';
 
@@ -36,6 +36,8 @@ export interface WebhookProcessorDeps {
   effects?: Record<IntegrationType, EffectInterpreter>;
   /** How long an integration row is reused between events (0: read it for every event). */
   integrationCacheMs?: number;
+  /** Most events applied together in one batch (one lookup, one transaction). */
+  maxBatch?: number;
 }
 
 /** A webhook job's result, kept on the completed job for Bull Board. */
@@ -49,18 +51,28 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** What became of one job's event in its batch. */
+type EventOutcome =
+  | { kind: 'skipped' }
+  | { kind: 'processed'; event: StoredEvent; result: ApplyResult }
+  | { kind: 'failed'; event: StoredEvent; error: unknown };
+
 /**
- * Applies one stored event. Only a pending event is worked on (`beginEventAttempt`), so a job that
- * runs again after its event was applied does nothing; an apply that was cut short before the event
- * was marked runs again and finds its writes already there. Poison events (a payload that cannot
- * mean anything) are marked failed with the reason and end the job for good; other failures retry
- * with backoff, and the last attempt marks the event failed. Failed events stay replayable.
+ * Applies stored events, one per job. The jobs a worker runs at once are gathered into batches
+ * (see Batcher) and a batch is applied in a few round trips (see EffectApplier), which is what
+ * lets one worker keep up with hundreds of deliveries a second. Only a pending event is worked on
+ * (`beginEventAttempts`), so a job that runs again after its event was applied does nothing; an
+ * apply cut short by a crash rolled back with the event still pending, and runs again. Poison
+ * events (a payload that cannot mean anything) are marked failed with the reason and end the job
+ * for good; other failures retry with backoff, and the last attempt marks the event failed.
+ * Failed events stay replayable.
  */
 export function createWebhookProcessor(deps: WebhookProcessorDeps) {
   const applier = new EffectApplier({ dataSource: deps.dataSource, syncQueue: deps.syncQueue, logger: deps.logger, onEntitiesChanged: deps.onEntitiesChanged });
   const vendors = deps.vendors ?? VENDORS;
   const effects = deps.effects ?? EVENT_EFFECTS;
   const integrations = new Map<string, { entity: IntegrationEntity; expiresAtMs: number }>();
+  const batcher = new Batcher<string, EventOutcome>(applyBatch, deps.maxBatch ?? 100);
 
   // Bursts of events for one integration read its row once; a disabled sync switch shows within the TTL.
   async function integrationOf(id: string): Promise<IntegrationEntity | null> {
@@ -72,6 +84,32 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     return entity;
   }
 
+  async function applyBatch(ids: string[]): Promise<EventOutcome[]> {
+    const outcomes = new Map<string, EventOutcome>();
+    const items: ApplyItem[] = [];
+    for (const event of await beginEventAttempts(deps.dataSource, [...new Set(ids)])) {
+      const integration = await integrationOf(event.integrationId);
+      // Events are deleted with their integration (cascade); a missing one is gone mid-flight.
+      if (!integration) continue;
+      try {
+        if (event.eventType !== UNPARSED_EVENT_TYPE) items.push({ integration, event, effect: interpret(integration, event) });
+        else {
+          const result = await splitUnparsed(integration, event);
+          await markEventProcessed(deps.dataSource, event.id, result);
+          outcomes.set(event.id, { kind: 'processed', event, result });
+        }
+      } catch (error) {
+        outcomes.set(event.id, { kind: 'failed', event, error });
+      }
+    }
+    const byId = new Map(items.map((item) => [item.event.id, item.event]));
+    for (const [id, o] of await applier.applyAll(items)) {
+      const event = byId.get(id)!;
+      outcomes.set(id, 'result' in o ? { kind: 'processed', event, result: o.result } : { kind: 'failed', event, error: o.error });
+    }
+    return ids.map((id) => outcomes.get(id) ?? { kind: 'skipped' });
+  }
+
   return async function processWebhook(job: Job): Promise<WebhookJobResult> {
     let data: WebhookJobData;
     try {
@@ -79,27 +117,22 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     } catch (err) {
       throw new UnrecoverableError(`invalid webhook job payload: ${describe(err)}`);
     }
-    const event = await beginEventAttempt(deps.dataSource, data.eventId);
-    if (!event) return { eventId: data.eventId, outcome: 'skipped' };
-    const log = deps.logger.child({ jobId: job.id, eventId: event.id, integrationId: event.integrationId });
-    const integration = await integrationOf(event.integrationId);
-    // Events are deleted with their integration (cascade); a missing one is gone mid-flight.
-    if (!integration) return { eventId: event.id, outcome: 'skipped' };
-
+    const log = deps.logger.child({ jobId: job.id, eventId: data.eventId });
     try {
-      const result = event.eventType === UNPARSED_EVENT_TYPE ? await splitUnparsed(integration, event) : await applier.apply(integration, event, interpret(integration, event));
-      await markEventProcessed(deps.dataSource, event.id, result);
-      log.debug('webhook event applied', { eventType: event.eventType, effect: result.effect });
-      return { eventId: event.id, outcome: 'processed', result };
+      const outcome = await batcher.submit(data.eventId);
+      if (outcome.kind === 'skipped') return { eventId: data.eventId, outcome: 'skipped' };
+      if (outcome.kind === 'failed') throw outcome.error;
+      log.debug('webhook event applied', { eventType: outcome.event.eventType, effect: outcome.result.effect });
+      return { eventId: data.eventId, outcome: 'processed', result: outcome.result };
     } catch (err) {
       if (err instanceof PoisonEventError) {
-        await markEventFailed(deps.dataSource, event.id, err.message);
-        log.warn('poison webhook event marked failed', { eventType: event.eventType, reason: err.message });
+        await markEventFailed(deps.dataSource, data.eventId, err.message);
+        log.warn('poison webhook event marked failed', { reason: err.message });
         throw new UnrecoverableError(err.message);
       }
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const reason = `attempt ${job.attemptsMade + 1} failed: ${describe(err)}`;
-      await (lastAttempt ? markEventFailed(deps.dataSource, event.id, reason) : recordEventAttemptError(deps.dataSource, event.id, reason)).catch(() => undefined);
+      await (lastAttempt ? markEventFailed(deps.dataSource, data.eventId, reason) : recordEventAttemptError(deps.dataSource, data.eventId, reason)).catch(() => undefined);
       log.warn('webhook event attempt failed', { err, lastAttempt });
       throw err;
     }

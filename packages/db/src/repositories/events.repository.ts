@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { NotFoundError, newId } from '@trustsync/core';
 import { IntegrationEntity } from '../entities';
 import type { PageOf, Paging } from './read-models.repository';
@@ -155,6 +155,9 @@ export interface WebhookStatus {
   rejectionsLast24h: number;
 }
 
+/** A data source or a transaction's manager. */
+type Queryable = Pick<EntityManager, 'query'>;
+
 const EVENT_COLUMNS = `id, integration_id, external_event_id, event_type, category, source_entity_type, source_entity_id, severity,
   payload, payload_hash, event_time, received_at, delivery_method, status, processed, processed_at, attempts, enqueued_at, result, error`;
 
@@ -213,47 +216,70 @@ export async function findWebhookIntegration(ds: DataSource, id: string): Promis
   return ds.getRepository(IntegrationEntity).findOneBy({ id });
 }
 
+/** The events of one delivery to store. */
+export interface DeliveryEvents {
+  integrationId: string;
+  events: NewIntegrationEvent[];
+}
+
 /**
- * Stores the events of one delivery in one statement (so all or none commit). Events whose
- * (integration, external id) is already stored are skipped and counted as duplicates; a
+ * Stores the events of several deliveries in one statement (so all or none commit), answering
+ * per delivery in the order given. Events whose (integration, external id) is already stored, or
+ * stored by an earlier delivery of the same call, are skipped and counted as duplicates; a
  * repeated id inside one delivery is stored once.
  */
-export async function recordEvents(ds: DataSource, integrationId: string, events: NewIntegrationEvent[], deliveryMethod = 'webhook'): Promise<RecordedEvents> {
-  const unique = [...new Map(events.map((e) => [e.externalEventId, e])).values()];
-  if (unique.length === 0) return { accepted: [], duplicates: 0 };
-  const ids = unique.map(() => newId('EVT'));
-  const rows: Array<{ id: string }> = await ds.query(
+export async function recordDeliveries(ds: DataSource, deliveries: DeliveryEvents[], deliveryMethod = 'webhook'): Promise<RecordedEvents[]> {
+  const rows = deliveries.flatMap((d, delivery) => [...new Map(d.events.map((e) => [e.externalEventId, e])).values()].map((e) => ({ delivery, integrationId: d.integrationId, e, id: newId('EVT') })));
+  if (rows.length === 0) return deliveries.map((d) => ({ accepted: [], duplicates: d.events.length }));
+  const inserted: Array<{ id: string }> = await ds.query(
     `INSERT INTO integration_events (id, integration_id, external_event_id, event_type, category, source_entity_type, source_entity_id, severity, payload, payload_hash, event_time, delivery_method)
-     SELECT v.id, $1, v.eid, v.etype, v.cat, v.stype, v.sid, v.sev, v.payload, v.hash, v.etime, $12
-     FROM unnest($2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], $7::varchar[], $8::varchar[], $9::jsonb[], $10::varchar[], $11::timestamptz[])
-       AS v(id, eid, etype, cat, stype, sid, sev, payload, hash, etime)
+     SELECT v.id, v.iid, v.eid, v.etype, v.cat, v.stype, v.sid, v.sev, v.payload, v.hash, v.etime, $12
+     FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], $7::varchar[], $8::varchar[], $9::jsonb[], $10::varchar[], $11::timestamptz[])
+       AS v(id, iid, eid, etype, cat, stype, sid, sev, payload, hash, etime)
      ON CONFLICT (integration_id, external_event_id) DO NOTHING
      RETURNING id`,
     [
-      integrationId,
-      ids,
-      unique.map((e) => e.externalEventId),
-      unique.map((e) => e.eventType),
-      unique.map((e) => e.category),
-      unique.map((e) => e.sourceEntityType),
-      unique.map((e) => e.sourceEntityId),
-      unique.map((e) => e.severity),
-      unique.map((e) => JSON.stringify(e.payload)),
-      unique.map((e) => e.payloadHash),
-      unique.map((e) => e.eventTime),
+      rows.map((r) => r.id),
+      rows.map((r) => r.integrationId),
+      rows.map((r) => r.e.externalEventId),
+      rows.map((r) => r.e.eventType),
+      rows.map((r) => r.e.category),
+      rows.map((r) => r.e.sourceEntityType),
+      rows.map((r) => r.e.sourceEntityId),
+      rows.map((r) => r.e.severity),
+      rows.map((r) => JSON.stringify(r.e.payload)),
+      rows.map((r) => r.e.payloadHash),
+      rows.map((r) => r.e.eventTime),
       deliveryMethod,
     ],
   );
-  const stored = new Set(rows.map((r) => r.id));
-  // RETURNING has no guaranteed order; keep the delivery's order for the answer.
-  const accepted = ids.filter((id) => stored.has(id));
-  return { accepted, duplicates: events.length - accepted.length };
+  const stored = new Set(inserted.map((r) => r.id));
+  // RETURNING has no guaranteed order; keep each delivery's order for its answer.
+  return deliveries.map((d, delivery) => {
+    const accepted = rows.filter((r) => r.delivery === delivery && stored.has(r.id)).map((r) => r.id);
+    return { accepted, duplicates: d.events.length - accepted.length };
+  });
 }
 
-/** Notes that these events' jobs reached Redis, taking them out of the outbox. */
+/** Stores the events of one delivery in one statement; see recordDeliveries. */
+export async function recordEvents(ds: DataSource, integrationId: string, events: NewIntegrationEvent[], deliveryMethod = 'webhook'): Promise<RecordedEvents> {
+  const [recorded] = await recordDeliveries(ds, [{ integrationId, events }], deliveryMethod);
+  return recorded;
+}
+
+/**
+ * Notes that these events' jobs reached Redis, taking them out of the outbox. Rows a worker holds
+ * (it is applying them) are skipped rather than waited for, so this never queues behind, or
+ * deadlocks with, a worker's batch; a skipped row that stays pending only means the outbox
+ * sweeper later finds its job already queued.
+ */
 export async function markEventsEnqueued(ds: DataSource, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
-  await ds.query(`UPDATE integration_events SET enqueued_at = now() WHERE id = ANY($1::varchar[])`, [ids]);
+  await ds.query(
+    `UPDATE integration_events SET enqueued_at = now()
+     WHERE id IN (SELECT id FROM integration_events WHERE id = ANY($1::varchar[]) FOR UPDATE SKIP LOCKED)`,
+    [ids],
+  );
 }
 
 /**
@@ -288,26 +314,39 @@ export async function getEvent(ds: DataSource, id: string): Promise<StoredEvent>
 }
 
 /**
- * Counts an attempt on a pending event and returns it; null when the event is gone or no longer
- * pending (already processed, or failed for good), so a repeated job does nothing.
+ * Counts an attempt on each pending event of `ids` and returns them; events that are gone or no
+ * longer pending (already processed, or failed for good) are left out, so a repeated job does nothing.
  */
-export async function beginEventAttempt(ds: DataSource, id: string): Promise<StoredEvent | null> {
+export async function beginEventAttempts(ds: DataSource, ids: string[]): Promise<StoredEvent[]> {
+  if (ids.length === 0) return [];
   const rows = returnedRows<EventRow>(
-    await ds.query(`UPDATE integration_events SET attempts = attempts + 1 WHERE id = $1 AND status = 'pending' RETURNING ${EVENT_COLUMNS}`, [id]),
+    await ds.query(`UPDATE integration_events SET attempts = attempts + 1 WHERE id = ANY($1::varchar[]) AND status = 'pending' RETURNING ${EVENT_COLUMNS}`, [ids]),
   );
-  return rows[0] ? toEvent(rows[0]) : null;
+  return rows.map(toEvent);
 }
 
-/** Records a successful apply; false when the event was not pending (a concurrent run finished first). */
-export async function markEventProcessed(ds: DataSource, id: string, result: Record<string, unknown>): Promise<boolean> {
+/**
+ * Records successful applies (inside the caller's transaction, when it passes its manager) and
+ * returns the ids it marked; an event that was no longer pending (a concurrent run finished first) is left as it is.
+ */
+export async function markEventsProcessed(q: Queryable, done: Array<{ id: string; result: Record<string, unknown> }>): Promise<string[]> {
+  if (done.length === 0) return [];
+  // In id order, as every other multi-row update of events locks them: no two can deadlock.
+  done = [...done].sort((a, b) => (a.id < b.id ? -1 : 1));
   const rows = returnedRows<{ id: string }>(
-    await ds.query(
-      `UPDATE integration_events SET status = 'processed', processed = true, processed_at = now(), result = $2, error = NULL
-       WHERE id = $1 AND status = 'pending' RETURNING id`,
-      [id, JSON.stringify(result)],
+    await q.query(
+      `UPDATE integration_events e SET status = 'processed', processed = true, processed_at = now(), result = v.result, error = NULL
+       FROM unnest($1::varchar[], $2::jsonb[]) AS v(id, result)
+       WHERE e.id = v.id AND e.status = 'pending' RETURNING e.id`,
+      [done.map((d) => d.id), done.map((d) => JSON.stringify(d.result))],
     ),
   );
-  return rows.length === 1;
+  return rows.map((r) => r.id);
+}
+
+/** Records one successful apply; false when the event was not pending. */
+export async function markEventProcessed(q: Queryable, id: string, result: Record<string, unknown>): Promise<boolean> {
+  return (await markEventsProcessed(q, [{ id, result }])).length === 1;
 }
 
 /** Gives up on an event: it stays failed, with the reason, until someone replays it. */
@@ -437,13 +476,8 @@ export interface MappedRecord {
   active: boolean;
 }
 
-// Sync types whose pull lists each entity type.
-const PULLS_OF: Record<string, string[]> = {
-  device: ['full', 'incremental', 'devices'],
-  user: ['full', 'incremental', 'users'],
-  detection: ['full', 'incremental', 'detections'],
-  policy: ['full', 'incremental', 'policies'],
-};
+// The sync type that pulls each entity type (a full or incremental sync pulls them all).
+const PULL_OF: Record<string, string> = { device: 'devices', user: 'users', detection: 'detections', policy: 'policies' };
 
 /** What applying an event needs to know, read in one round trip. */
 export interface ApplyContext {
@@ -458,29 +492,49 @@ export interface ApplyContext {
   known: MappedRecord | null;
 }
 
-/** The superseded check and the last known record of the entity an event changes. */
-export async function findApplyContext(
-  ds: DataSource,
-  event: Pick<StoredEvent, 'id' | 'integrationId' | 'eventTime' | 'receivedAt'>,
-  entityType: string,
-  externalId: string,
-): Promise<ApplyContext> {
-  const at = event.eventTime ?? event.receivedAt;
-  const rows: Array<{ superseded: boolean; platform_entity_id: string | null; attributes: Record<string, unknown> | null; active: boolean | null }> = await ds.query(
-    `SELECT
-       (EXISTS (SELECT 1 FROM integration_events e
-          WHERE e.integration_id = $1 AND e.source_entity_type = $2 AND e.source_entity_id = $3
-            AND e.status = 'processed' AND e.id <> $4 AND COALESCE(e.event_time, e.received_at) > $5)
-        OR EXISTS (SELECT 1 FROM integration_syncs s
-          WHERE s.integration_id = $1 AND s.status = 'completed' AND s.started_at > $5 AND s.sync_type = ANY($6::varchar[]))) AS superseded,
-       m.platform_entity_id, m.attributes, m.active
-     FROM (SELECT 1) AS one
-     LEFT JOIN integration_mappings m ON m.integration_id = $1 AND m.external_entity_type = $2 AND m.external_entity_id = $3`,
-    [event.integrationId, entityType, externalId, event.id, at, PULLS_OF[entityType] ?? []],
+/** One entity an event changes, to look up before applying it. */
+export interface ApplyTarget {
+  event: Pick<StoredEvent, 'id' | 'integrationId' | 'eventTime' | 'receivedAt'>;
+  entityType: string;
+  externalId: string;
+}
+
+/** The superseded check and the last known record of each target, in one round trip; results in the order of `targets`. */
+export async function findApplyContexts(q: Queryable, targets: ApplyTarget[]): Promise<ApplyContext[]> {
+  if (targets.length === 0) return [];
+  const rows: Array<{ i: number; superseded: boolean; platform_entity_id: string | null; attributes: Record<string, unknown> | null; active: boolean | null }> = await q.query(
+    // Every lookup is a LATERAL probe with LIMIT 1: per target, an index probe. As plain EXISTS
+    // subqueries over a batch the planner hashes every processed event of the table instead.
+    `SELECT x.i, (ev.hit IS NOT NULL OR sy.hit IS NOT NULL) AS superseded, m.platform_entity_id, m.attributes, m.active
+     FROM unnest($1::int[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::timestamptz[], $7::varchar[])
+       AS x(i, integration_id, entity_type, external_id, event_id, at, pull_type)
+     LEFT JOIN LATERAL (
+       SELECT 1 AS hit FROM integration_events e
+       WHERE e.integration_id = x.integration_id AND e.source_entity_type = x.entity_type AND e.source_entity_id = x.external_id
+         AND e.status = 'processed' AND e.id <> x.event_id AND COALESCE(e.event_time, e.received_at) > x.at LIMIT 1) ev ON true
+     LEFT JOIN LATERAL (
+       SELECT 1 AS hit FROM integration_syncs s
+       WHERE s.integration_id = x.integration_id AND s.status = 'completed' AND s.started_at > x.at
+         AND s.sync_type IN ('full', 'incremental', x.pull_type) LIMIT 1) sy ON true
+     LEFT JOIN LATERAL (
+       SELECT platform_entity_id, attributes, active FROM integration_mappings
+       WHERE integration_id = x.integration_id AND external_entity_type = x.entity_type AND external_entity_id = x.external_id LIMIT 1) m ON true`,
+    [
+      targets.map((_, i) => i),
+      targets.map((t) => t.event.integrationId),
+      targets.map((t) => t.entityType),
+      targets.map((t) => t.externalId),
+      targets.map((t) => t.event.id),
+      targets.map((t) => t.event.eventTime ?? t.event.receivedAt),
+      targets.map((t) => PULL_OF[t.entityType] ?? null),
+    ],
   );
-  const r = rows[0];
-  return {
-    superseded: r?.superseded === true,
-    known: r?.platform_entity_id ? { platformId: r.platform_entity_id, record: r.attributes ?? {}, active: r.active === true } : null,
-  };
+  const byIndex = new Map(rows.map((r) => [Number(r.i), r]));
+  return targets.map((_, i) => {
+    const r = byIndex.get(i);
+    return {
+      superseded: r?.superseded === true,
+      known: r?.platform_entity_id ? { platformId: r.platform_entity_id, record: r.attributes ?? {}, active: r.active === true } : null,
+    };
+  });
 }

@@ -28,11 +28,21 @@ export interface PageCounts {
   skipped: number;
 }
 
-/** What applying a page did: its counts, and the platform ids it created or changed. */
+/** What writing one record did, and the platform entity it is mapped to. */
+export interface RecordOutcome {
+  effect: 'created' | 'updated' | 'unchanged';
+  platformId: string;
+}
+
+/** What applying a page did: its counts, the platform ids it created or changed, and (for entity pages) each record's outcome by external id. */
 interface Applied {
   counts: PageCounts;
   changed: string[];
+  outcomes?: Map<string, RecordOutcome>;
 }
+
+/** Entities written whole (not posture patches). */
+export type RecordEntity = Exclude<PageEntity, 'device_posture'>;
 
 /** A committed page: its counts, the progress after it, and the platform entities it created or changed. */
 export interface PageWritten {
@@ -53,8 +63,8 @@ export interface PageWrite {
 }
 
 const EMPTY: PageCounts = { processed: 0, created: 0, updated: 0, unchanged: 0, failed: 0, skipped: 0 };
-const PREFIX: Record<Exclude<PageEntity, 'device_posture'>, 'DEV' | 'USR' | 'POL' | 'DET'> = { device: 'DEV', user: 'USR', policy: 'POL', detection: 'DET' };
-const TABLE: Record<Exclude<PageEntity, 'device_posture'>, string> = { device: 'devices', user: 'users', policy: 'policies', detection: 'detections' };
+const PREFIX: Record<RecordEntity, 'DEV' | 'USR' | 'POL' | 'DET'> = { device: 'DEV', user: 'USR', policy: 'POL', detection: 'DET' };
+const TABLE: Record<RecordEntity, string> = { device: 'devices', user: 'users', policy: 'policies', detection: 'detections' };
 
 /**
  * A stable hash of a normalised record: equal hashes mean nothing the platform keeps changed.
@@ -186,6 +196,17 @@ export class SyncStore {
     });
   }
 
+  /**
+   * Writes records of one entity type inside the caller's transaction, outside any sync (a
+   * webhook apply): the same change detection, correlation and mappings as a page, no checkpoint
+   * and no seen set. Returns each written record's outcome by external id (a refused record has none)
+   * and the platform ids created or changed.
+   */
+  async writeRecords(m: EntityManager, integrationId: string, entity: RecordEntity, records: unknown[]): Promise<{ outcomes: Map<string, RecordOutcome>; changed: string[] }> {
+    const applied = await this.applyPage(m, { integrationId, syncId: '', entity, records, trackSeen: false });
+    return { outcomes: applied.outcomes ?? new Map(), changed: applied.changed };
+  }
+
   /** Marks a stream finished in the checkpoint without a page (an empty stream). */
   async finishStream(syncId: string, progress: SyncProgress, stream: string): Promise<SyncProgress> {
     const next: SyncProgress = { ...progress, checkpoint: { ...progress.checkpoint, [stream]: { ...progress.checkpoint[stream], cursor: null, done: true, pages: progress.checkpoint[stream]?.pages ?? 0 } } };
@@ -218,7 +239,7 @@ export class SyncStore {
         [integrationId, syncId, entities],
       ).then((r: unknown) => (Array.isArray(r) && Array.isArray(r[0]) ? r[0] : r) as Array<{ platform_entity_type: string; platform_entity_id: string }>);
       for (const g of gone) out[g.platform_entity_type] = (out[g.platform_entity_type] ?? 0) + 1;
-      for (const entity of Object.keys(out) as Array<Exclude<PageEntity, 'device_posture'>>) {
+      for (const entity of Object.keys(out) as RecordEntity[]) {
         const ids = gone.filter((g) => g.platform_entity_type === entity).map((g) => g.platform_entity_id);
         await m.query(
           `UPDATE ${TABLE[entity]} t SET status = 'removed', updated_at = now()
@@ -298,7 +319,7 @@ export class SyncStore {
     const counts = emptyCounts();
     counts.processed = records.length;
     if (records.length === 0) return { counts, changed: [] };
-    const entity = page.entity as Exclude<PageEntity, 'device_posture'>;
+    const entity = page.entity as RecordEntity;
     const table = TABLE[entity];
     const existing = await this.existingMappings(m, page.integrationId, entity, records.map((r) => r.externalId));
     const hashes = new Map(records.map((r) => [r.externalId, contentHash(r)]));
@@ -398,7 +419,11 @@ export class SyncStore {
         [page.syncId, entity, unchanged, page.integrationId],
       );
     }
-    return { counts, changed: [...new Set(toMap.map((r) => platformIds.get(r.externalId)!))] };
+    const outcomes = new Map<string, RecordOutcome>(records.map((r) => {
+      const e = existing.get(r.externalId);
+      return [r.externalId, { effect: !e ? 'created' : platformIds.has(r.externalId) ? 'updated' : 'unchanged', platformId: platformIds.get(r.externalId) ?? e!.platformId }];
+    }));
+    return { counts, changed: [...new Set(toMap.map((r) => platformIds.get(r.externalId)!))], outcomes };
   }
 
   /** Maps each detection to the platform device of its vendor device id, through this integration's mappings. */

@@ -129,6 +129,26 @@ describe('accepting a signed delivery', () => {
     expect(await webhookQueue.getJobCounts('waiting')).toEqual({ waiting: 1 });
   });
 
+  it('commits deliveries that arrive together, answering each with its own events, and stores one sent twice at once once', async () => {
+    const a = await integration('seraphic', SERAPHIC_SECRET);
+    const b = await integration('seraphic', SERAPHIC_SECRET);
+    const sends = [
+      ...Array.from({ length: 9 }, (_, i) => ({ id: a, eventId: `wh_c_${i}` })),
+      { id: a, eventId: 'wh_c_0' },
+      // The same external ids at another integration are other events.
+      ...Array.from({ length: 10 }, (_, i) => ({ id: b, eventId: `wh_c_${i}` })),
+    ];
+    const answers = await Promise.all(sends.map((s) => postSigned(s.id, seraphicBody(s.eventId))));
+    const stored: Array<{ id: string; integration_id: string; external_event_id: string }> = await api.db.dataSource.query(`SELECT id, integration_id, external_event_id FROM integration_events`);
+    const byId = new Map(stored.map((e) => [e.id, e]));
+    // Each 202 names the event of its own delivery.
+    const named = answers.flatMap((ans, i) => (ans.status === 202 ? [[byId.get(ans.body.event_ids[0])?.integration_id, byId.get(ans.body.event_ids[0])?.external_event_id, sends[i].id, sends[i].eventId]] : []));
+    expect(named.every(([gotIntegration, gotEvent, sentIntegration, sentEvent]) => gotIntegration === sentIntegration && gotEvent === sentEvent)).toBe(true);
+    expect(answers.map((ans) => ans.status).sort()).toEqual([200, ...Array(19).fill(202)]);
+    expect([stored.filter((e) => e.integration_id === a).length, stored.filter((e) => e.integration_id === b).length]).toEqual([9, 10]);
+    expect(await webhookQueue.getJobCounts('waiting')).toEqual({ waiting: 19 });
+  });
+
   it('counts repeated deliveries as duplicates in the integration statistics', async () => {
     const id = await integration('seraphic', SERAPHIC_SECRET);
     const other = await integration('seraphic', SERAPHIC_SECRET);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
-import { NotFoundError } from '@trustsync/core';
+import { Batcher, NotFoundError } from '@trustsync/core';
 import type { ParsedWebhookEvent, WebhookDelivery, WebhookScheme } from '@trustsync/connectors';
 import {
   addWebhookDuplicates,
@@ -8,9 +8,11 @@ import {
   newEventFromParsed,
   newUnparsedEvent,
   openWebhookSecret,
-  recordEvents,
+  recordDeliveries,
   recordWebhookRejection,
+  type DeliveryEvents,
   type IntegrationEntity,
+  type RecordedEvents,
 } from '@trustsync/db';
 import { enqueueWebhookEvents } from '@trustsync/queue';
 import type { IntegrationType } from '@trustsync/model';
@@ -53,12 +55,15 @@ function deliveryOf(req: Request): WebhookDelivery {
 /**
  * The webhook ingress: finds the integration a URL names, verifies the delivery against the raw
  * body with the vendor's scheme, commits its events to Postgres and only then answers 2xx; the
- * enqueue that follows may fail, because the outbox sweeper enqueues what it missed.
+ * enqueue that follows may fail, because the outbox sweeper enqueues what it missed. Deliveries
+ * that arrive while a commit is under way are committed together in the next one (one INSERT and
+ * one enqueue for all of them), which is what lets one process accept over a thousand a second.
  */
 export class WebhookIngress {
   private readonly perIntegration: FixedWindowLimiter;
   private readonly rejectionsPerSource: FixedWindowLimiter;
   private readonly marks: EnqueuedMarks;
+  private readonly commits = new Batcher<DeliveryEvents, RecordedEvents>((batch) => this.commit(batch), 500);
   // Integration and opened secret per id, briefly: a settings change reaches the ingress within targetCacheMs.
   private readonly targets = new Map<string, { target: Target; expiresAtMs: number }>();
 
@@ -95,8 +100,7 @@ export class WebhookIngress {
     }
     const events = parsed ? parsed.map(newEventFromParsed) : [newUnparsedEvent(body, parseError ?? 'unparseable')];
     // The commit: when this throws (Postgres down) the error middleware answers 503 and the vendor retries.
-    const { accepted, duplicates } = await recordEvents(this.ctx.dataSource, target.integration.id, events);
-    if (accepted.length > 0) await this.enqueue(target.integration.id, accepted);
+    const { accepted, duplicates } = await this.commits.submit({ integrationId: target.integration.id, events });
     if (duplicates > 0) await this.countDuplicates(target.integration.id, duplicates);
     return { status: accepted.length > 0 ? 202 : 200, body: { accepted: accepted.length, duplicates, event_ids: accepted } };
   }
@@ -165,12 +169,20 @@ export class WebhookIngress {
     }
   }
 
+  /** Commits a batch of deliveries, then enqueues what they stored. */
+  private async commit(batch: DeliveryEvents[]): Promise<RecordedEvents[]> {
+    const recorded = await recordDeliveries(this.ctx.dataSource, batch);
+    const accepted = recorded.flatMap((r) => r.accepted);
+    if (accepted.length > 0) await this.enqueue(accepted);
+    return recorded;
+  }
+
   /** Best effort: a failure leaves the events in the outbox, where the sweeper finds them. */
-  private async enqueue(integrationId: string, eventIds: string[]): Promise<void> {
+  private async enqueue(eventIds: string[]): Promise<void> {
     try {
       await withDeadline(enqueueWebhookEvents(this.ctx.webhookQueue, eventIds), this.options.enqueueTimeoutMs, 'webhook enqueue');
     } catch (err) {
-      this.ctx.logger.warn('webhook events stored but not enqueued; the outbox sweeper will enqueue them', { integrationId, events: eventIds.length, err });
+      this.ctx.logger.warn('webhook events stored but not enqueued; the outbox sweeper will enqueue them', { events: eventIds.length, err });
       return;
     }
     this.marks.add(eventIds);

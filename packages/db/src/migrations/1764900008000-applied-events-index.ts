@@ -1,0 +1,19 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * The "was a newer event about this entity already applied?" probe of every webhook apply, as an
+ * index of processed events only. Without it the planner, with statistics taken while most events
+ * were pending, walks the (integration, status) index through every processed event of the
+ * integration for each probe, and an apply slows down as events pile up.
+ */
+export class AppliedEventsIndex1764900008000 implements MigrationInterface {
+  name = 'AppliedEventsIndex1764900008000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE INDEX IF NOT EXISTS "ix_integration_events_applied" ON "integration_events"("integration_id", "source_entity_type", "source_entity_id") WHERE "status" = 'processed'`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX IF EXISTS "ix_integration_events_applied"`);
+  }
+}
