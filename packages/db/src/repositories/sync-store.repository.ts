@@ -13,6 +13,7 @@ import {
   type PolicyRecord,
   type UserRecord,
 } from '@trustsync/model';
+import { returnedRows } from './returned-rows';
 
 /** Platform entity kinds a page can write; `device_posture` patches devices. */
 export type PageEntity = 'device' | 'device_posture' | 'user' | 'policy' | 'detection';
@@ -229,7 +230,7 @@ export class SyncStore {
     // Postgres crash. Deleting now would delete live records, so deletion waits for the next sync.
     if (Number(seen[0]?.n ?? 0) < expectedSeen) return null;
     await this.ds.transaction(async (m) => {
-      const gone: Array<{ platform_entity_type: string; platform_entity_id: string }> = await m.query(
+      const gone = returnedRows<{ platform_entity_type: string; platform_entity_id: string }>(await m.query(
         `UPDATE integration_mappings mp SET active = false, deleted_at = now()
          WHERE mp.integration_id = $1 AND mp.external_entity_type = ANY($3::varchar[]) AND mp.active
            AND mp.last_synced_at < (SELECT started_at FROM integration_syncs WHERE id = $2)
@@ -237,7 +238,7 @@ export class SyncStore {
              AND s.external_entity_type = mp.external_entity_type AND s.external_entity_id = mp.external_entity_id)
          RETURNING mp.platform_entity_type, mp.platform_entity_id`,
         [integrationId, syncId, entities],
-      ).then((r: unknown) => (Array.isArray(r) && Array.isArray(r[0]) ? r[0] : r) as Array<{ platform_entity_type: string; platform_entity_id: string }>);
+      ));
       for (const g of gone) out[g.platform_entity_type] = (out[g.platform_entity_type] ?? 0) + 1;
       for (const entity of Object.keys(out) as RecordEntity[]) {
         const ids = gone.filter((g) => g.platform_entity_type === entity).map((g) => g.platform_entity_id);
