@@ -18,7 +18,9 @@ export class Batcher<I, O> {
   constructor(
     private readonly run: (inputs: I[]) => Promise<O[]>,
     private readonly maxBatch: number,
-  ) {}
+  ) {
+    if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError(`maxBatch must be a whole number of at least 1, not ${maxBatch}`);
+  }
 
   submit(input: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {

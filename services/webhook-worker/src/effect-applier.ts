@@ -16,8 +16,11 @@ export interface ApplyItem {
   effect: EventEffect;
 }
 
-/** What became of one event of a batch: applied and marked processed, or an error for its job to handle. */
-export type ApplyOutcome = { result: ApplyResult } | { error: Error };
+/**
+ * What became of one event of a batch: applied and marked processed; found already processed by
+ * another run (`skipped`); or an error for its job to handle, with nothing of it kept.
+ */
+export type ApplyOutcome = { result: ApplyResult } | { skipped: true } | { error: Error };
 
 /** What the applier needs. */
 export interface EffectApplierDeps {
@@ -156,7 +159,8 @@ export class EffectApplier {
 
     const changes: EntityChange[] = [];
     await this.deps.dataSource.transaction(async (m) => {
-      // One write per (integration, entity type) for the whole round.
+      // One write per (integration, entity type) for the whole round, groups and records in a fixed
+      // order so that two workers writing the same rows lock them in the same order.
       const groups = new Map<string, { integrationId: string; entity: EffectEntity; records: Record<string, unknown>[] }>();
       for (const p of planned) {
         for (const step of [p.main, p.then?.step]) {
@@ -168,8 +172,9 @@ export class EffectApplier {
         }
       }
       const written = new Map<string, ApplyResult>();
-      for (const [key, g] of groups) {
-        const { outcomes, changed } = await this.store.writeRecords(m, g.integrationId, g.entity, g.records);
+      for (const [key, g] of [...groups].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const records = g.records.sort((a, b) => (String(a.externalId) < String(b.externalId) ? -1 : 1));
+        const { outcomes, changed } = await this.store.writeRecords(m, g.integrationId, g.entity, records);
         for (const [externalId, o] of outcomes) written.set(`${key}|${externalId}`, { effect: o.effect, platform_id: o.platformId });
         if (changed.length > 0) changes.push({ integrationId: g.integrationId, entity: g.entity, platformIds: changed });
       }
@@ -178,20 +183,14 @@ export class EffectApplier {
         if (step.kind === 'decided') return step.result;
         if (step.kind === 'pull') return pulled.get(step)!;
         const w = written.get(`${p.item.integration.id}|${step.entity}|${String(step.record.externalId)}`);
+        // Thrown out of the transaction: nothing of the round is kept, and applyAll retries its events one by one.
         if (!w) throw new Error(`the ${step.entity} record of event ${p.item.event.id} was refused by the store`);
         return { ...w, ...step.extra };
       };
-      const done: Array<{ id: string; result: ApplyResult }> = [];
-      for (const p of planned) {
-        try {
-          const result = { ...resultOf(p, p.main), ...(p.then ? { [p.then.entity]: resultOf(p, p.then.step) } : {}) };
-          done.push({ id: p.item.event.id, result });
-        } catch (err) {
-          out.set(p.item.event.id, { error: err as Error });
-        }
-      }
-      await markEventsProcessed(m, done);
-      for (const d of done) out.set(d.id, { result: d.result });
+      const done = planned.map((p) => ({ id: p.item.event.id, result: { ...resultOf(p, p.main), ...(p.then ? { [p.then.entity]: resultOf(p, p.then.step) } : {}) } }));
+      const marked = new Set(await markEventsProcessed(m, done));
+      // An event another run finished meanwhile is left as that run marked it.
+      for (const d of done) out.set(d.id, marked.has(d.id) ? { result: d.result } : { skipped: true });
     });
 
     // Best effort, as in the sync worker: the writes are committed, and a retry would find them unchanged.

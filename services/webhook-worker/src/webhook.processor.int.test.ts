@@ -222,6 +222,15 @@ describe('events applied together in one batch', () => {
     expect([(await eventRow(bad)).status, (await eventRow(bad)).error, (await eventRow(good)).status]).toEqual(['pending', expect.stringMatching(/refused by the store/), 'processed']);
   });
 
+  it('keeps nothing of an event when the second entity it changes is refused', async () => {
+    // The Falcon detection also contains its host; the host's last record is unusable.
+    await db.dataSource.query(`UPDATE integration_mappings SET attributes = 'null'::jsonb WHERE integration_id = $1`, [falcon]);
+    const id = await storeFalcon();
+    await expect(processor()(job(id))).rejects.toThrow(/refused by the store/);
+    const [detections] = await db.dataSource.query(`SELECT count(*)::int AS n FROM detections`);
+    expect([detections.n, (await eventRow(id)).status, await evaluations()]).toEqual([0, 'pending', []]);
+  });
+
   it('writes one batch of events of two vendors with one evaluation per vendor and entity', async () => {
     const ids = [await threat('wh_b4', '2026-01-02T00:00:00Z', 'high'), await storeFalcon(), await storeSeraphic({ eventId: 'wh_b5', eventType: 'endpoint.offline', occurredAt: '2026-01-02T00:00:00Z', data: { endpointId: 'ep_0001' } })];
     const p = processor();

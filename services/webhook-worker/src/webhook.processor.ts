@@ -88,10 +88,11 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     const outcomes = new Map<string, EventOutcome>();
     const items: ApplyItem[] = [];
     for (const event of await beginEventAttempts(deps.dataSource, [...new Set(ids)])) {
-      const integration = await integrationOf(event.integrationId);
-      // Events are deleted with their integration (cascade); a missing one is gone mid-flight.
-      if (!integration) continue;
+      // A failure here is this event's alone: it must not cost the rest of the batch an attempt.
       try {
+        const integration = await integrationOf(event.integrationId);
+        // Events are deleted with their integration (cascade); a missing one is gone mid-flight.
+        if (!integration) continue;
         if (event.eventType !== UNPARSED_EVENT_TYPE) items.push({ integration, event, effect: interpret(integration, event) });
         else {
           const result = await splitUnparsed(integration, event);
@@ -105,7 +106,8 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     const byId = new Map(items.map((item) => [item.event.id, item.event]));
     for (const [id, o] of await applier.applyAll(items)) {
       const event = byId.get(id)!;
-      outcomes.set(id, 'result' in o ? { kind: 'processed', event, result: o.result } : { kind: 'failed', event, error: o.error });
+      if ('result' in o) outcomes.set(id, { kind: 'processed', event, result: o.result });
+      else if ('error' in o) outcomes.set(id, { kind: 'failed', event, error: o.error });
     }
     return ids.map((id) => outcomes.get(id) ?? { kind: 'skipped' });
   }

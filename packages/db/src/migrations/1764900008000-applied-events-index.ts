@@ -5,6 +5,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * index of processed events only. Without it the planner, with statistics taken while most events
  * were pending, walks the (integration, status) index through every processed event of the
  * integration for each probe, and an apply slows down as events pile up.
+ *
+ * Migrations run in one transaction, so this is a plain CREATE INDEX, which holds off inserts
+ * into integration_events (webhook ingress) while it builds. On a large table, build it first
+ * with CREATE INDEX CONCURRENTLY under the same name; this migration then finds it and does nothing.
  */
 export class AppliedEventsIndex1764900008000 implements MigrationInterface {
   name = 'AppliedEventsIndex1764900008000';

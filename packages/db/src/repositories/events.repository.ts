@@ -331,13 +331,14 @@ export async function beginEventAttempts(ds: DataSource, ids: string[]): Promise
  */
 export async function markEventsProcessed(q: Queryable, done: Array<{ id: string; result: Record<string, unknown> }>): Promise<string[]> {
   if (done.length === 0) return [];
-  // In id order, as every other multi-row update of events locks them: no two can deadlock.
-  done = [...done].sort((a, b) => (a.id < b.id ? -1 : 1));
   const rows = returnedRows<{ id: string }>(
     await q.query(
-      `UPDATE integration_events e SET status = 'processed', processed = true, processed_at = now(), result = v.result, error = NULL
+      // Rows are locked in id order first (the update itself locks in whatever order its plan
+      // visits them), so two batches over overlapping events wait for each other, never deadlock.
+      `WITH locked AS (SELECT id FROM integration_events WHERE id = ANY($1::varchar[]) AND status = 'pending' ORDER BY id FOR UPDATE)
+       UPDATE integration_events e SET status = 'processed', processed = true, processed_at = now(), result = v.result, error = NULL
        FROM unnest($1::varchar[], $2::jsonb[]) AS v(id, result)
-       WHERE e.id = v.id AND e.status = 'pending' RETURNING e.id`,
+       WHERE e.id = v.id AND e.id IN (SELECT id FROM locked) RETURNING e.id`,
       [done.map((d) => d.id), done.map((d) => JSON.stringify(d.result))],
     ),
   );

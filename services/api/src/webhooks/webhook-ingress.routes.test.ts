@@ -149,6 +149,15 @@ describe('accepting a signed delivery', () => {
     expect(await webhookQueue.getJobCounts('waiting')).toEqual({ waiting: 19 });
   });
 
+  it('answers a delivery Postgres refuses with 400 without failing the deliveries committed with it', async () => {
+    const id = await integration('seraphic', SERAPHIC_SECRET);
+    // A NUL character is valid JSON but cannot be stored in jsonb.
+    const refused = seraphicBody('wh_nul').replace('https://bad.example.test/', 'https://bad.example.test/\\u0000');
+    const answers = await Promise.all([...Array.from({ length: 5 }, (_, i) => postSigned(id, seraphicBody(`wh_ok_${i}`))), postSigned(id, refused)]);
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202, 400]);
+    expect(await count('integration_events')).toBe(5);
+  });
+
   it('counts repeated deliveries as duplicates in the integration statistics', async () => {
     const id = await integration('seraphic', SERAPHIC_SECRET);
     const other = await integration('seraphic', SERAPHIC_SECRET);

@@ -56,14 +56,19 @@ function deliveryOf(req: Request): WebhookDelivery {
  * The webhook ingress: finds the integration a URL names, verifies the delivery against the raw
  * body with the vendor's scheme, commits its events to Postgres and only then answers 2xx; the
  * enqueue that follows may fail, because the outbox sweeper enqueues what it missed. Deliveries
- * that arrive while a commit is under way are committed together in the next one (one INSERT and
- * one enqueue for all of them), which is what lets one process accept over a thousand a second.
+ * that arrive while a commit is under way are committed together in the next one (one INSERT), and
+ * their jobs are enqueued together the same way (one addBulk), which is what lets one process accept
+ * over a thousand a second. A slow Redis holds up answers, never commits.
  */
 export class WebhookIngress {
   private readonly perIntegration: FixedWindowLimiter;
   private readonly rejectionsPerSource: FixedWindowLimiter;
   private readonly marks: EnqueuedMarks;
-  private readonly commits = new Batcher<DeliveryEvents, RecordedEvents>((batch) => this.commit(batch), 500);
+  private readonly commits = new Batcher<DeliveryEvents, RecordedEvents | { error: unknown }>((batch) => this.commit(batch), 500);
+  private readonly enqueues = new Batcher<string[], void>(async (batch) => {
+    await this.enqueue(batch.flat());
+    return batch.map(() => undefined);
+  }, 500);
   // Integration and opened secret per id, briefly: a settings change reaches the ingress within targetCacheMs.
   private readonly targets = new Map<string, { target: Target; expiresAtMs: number }>();
 
@@ -100,7 +105,10 @@ export class WebhookIngress {
     }
     const events = parsed ? parsed.map(newEventFromParsed) : [newUnparsedEvent(body, parseError ?? 'unparseable')];
     // The commit: when this throws (Postgres down) the error middleware answers 503 and the vendor retries.
-    const { accepted, duplicates } = await this.commits.submit({ integrationId: target.integration.id, events });
+    const committed = await this.commits.submit({ integrationId: target.integration.id, events });
+    if ('error' in committed) throw committed.error;
+    const { accepted, duplicates } = committed;
+    if (accepted.length > 0) await this.enqueues.submit(accepted);
     if (duplicates > 0) await this.countDuplicates(target.integration.id, duplicates);
     return { status: accepted.length > 0 ? 202 : 200, body: { accepted: accepted.length, duplicates, event_ids: accepted } };
   }
@@ -169,12 +177,18 @@ export class WebhookIngress {
     }
   }
 
-  /** Commits a batch of deliveries, then enqueues what they stored. */
-  private async commit(batch: DeliveryEvents[]): Promise<RecordedEvents[]> {
-    const recorded = await recordDeliveries(this.ctx.dataSource, batch);
-    const accepted = recorded.flatMap((r) => r.accepted);
-    if (accepted.length > 0) await this.enqueue(accepted);
-    return recorded;
+  /**
+   * Commits a batch of deliveries in one statement. When that fails and the batch holds several,
+   * each is committed on its own, so a delivery Postgres refuses (a value jsonb rejects) gets its
+   * error alone instead of failing every other delivery of its batch.
+   */
+  private async commit(batch: DeliveryEvents[]): Promise<Array<RecordedEvents | { error: unknown }>> {
+    try {
+      return await recordDeliveries(this.ctx.dataSource, batch);
+    } catch (err) {
+      if (batch.length === 1) return [{ error: err }];
+      return Promise.all(batch.map((d) => recordDeliveries(this.ctx.dataSource, [d]).then(([r]) => r, (error: unknown) => ({ error }))));
+    }
   }
 
   /** Best effort: a failure leaves the events in the outbox, where the sweeper finds them. */
