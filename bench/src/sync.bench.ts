@@ -12,18 +12,24 @@ import { sandboxPassSeconds } from './sandbox-pass';
  * tenant; then the sandbox alone answering the same requests (its floor under any sync); then
  * the raw bulk-upsert limit of the same rows on the same Postgres. CPU seconds of the worker,
  * the sandbox and Postgres are recorded per phase: on a 2-core machine they compete.
+ *
+ * BENCH_SANDBOX_CACHE=1 takes the simulated vendor's cost off the timed syncs: the sandbox keeps
+ * every answer it has rendered (SANDBOX_RESPONSE_CACHE), and one pass renders all of them before
+ * the first sync, so both syncs read a vendor that only sends bytes, as a real one does from
+ * machines of its own.
  */
 async function main(): Promise<void> {
   const devices = Number(process.env.BENCH_DEVICES ?? 100_000);
   const people = Number(process.env.BENCH_PEOPLE ?? Math.max(100, Math.round(devices / 5)));
   const port = Number(process.env.BENCH_SANDBOX_PORT ?? 9190);
   const concurrency = process.env.BENCH_WORKER_CONCURRENCY ?? '2';
+  const prerender = process.env.BENCH_SANDBOX_CACHE === '1';
   const db = await createTestDatabase('bench');
   const prefix = testQueuePrefix('bench');
   const keyB64 = SecretBox.generateKey();
   const box = new SecretBox([{ id: 'bench', key: Buffer.from(keyB64, 'base64') }], 'bench');
   const nodeArgs = (name: string): string[] => (process.env[name] ?? '').split(' ').filter(Boolean);
-  const sandbox = spawnService('bench-sandbox', 'services/vendor-sandbox/dist/main.js', { SANDBOX_PORT: String(port), SANDBOX_VENDORS: 'kandji', SANDBOX_KANDJI_DEVICES: String(devices), SANDBOX_PEOPLE: String(people) }, nodeArgs('BENCH_SANDBOX_NODE_ARGS'));
+  const sandbox = spawnService('bench-sandbox', 'services/vendor-sandbox/dist/main.js', { SANDBOX_PORT: String(port), SANDBOX_VENDORS: 'kandji', SANDBOX_KANDJI_DEVICES: String(devices), SANDBOX_PEOPLE: String(people), ...(prerender ? { SANDBOX_RESPONSE_CACHE: 'kandji', SANDBOX_RESPONSE_CACHE_MB: '4096' } : {}) }, nodeArgs('BENCH_SANDBOX_NODE_ARGS'));
   // BENCH_LOG_LEVEL=debug logs every page's fetch wait and write time; BENCH_WORKER_NODE_ARGS
   // (and BENCH_SANDBOX_NODE_ARGS) pass flags such as `--cpu-prof --cpu-prof-dir=/tmp/prof` to one process.
   const worker = spawnService(
@@ -48,6 +54,7 @@ async function main(): Promise<void> {
       { name: 'Kandji bench', integrationType: 'kandji', authType: 'bearer', endpoint: `http://127.0.0.1:${port}/kandji`, credentials: { api_key: 'sandbox-kandji-token' }, rateLimitRequests: 1_000_000, rateLimitPeriodSeconds: 60 },
       'bench',
     );
+    const render = prerender ? await sandboxPassSeconds(`http://127.0.0.1:${port}/kandji`, 'sandbox-kandji-token') : undefined;
     const t0 = Date.now();
     cpu.start();
     const firstClock = streamClock();
@@ -81,6 +88,7 @@ async function main(): Promise<void> {
       devices,
       people,
       worker_concurrency: Number(concurrency),
+      sandbox_prerendered: render ? { seconds: render.seconds, requests: render.requests, megabytes: render.megabytes } : false,
       first_sync: { seconds: Number(firstSeconds.toFixed(2)), devices_per_second: firstRate, items: first.itemsProcessed, created: first.itemsCreated, cpu_seconds: firstCpu, stream_seconds: firstClock.seconds(), entity_counts: first.entityCounts },
       resync_unchanged: {
         seconds: Number(secondSeconds.toFixed(2)),

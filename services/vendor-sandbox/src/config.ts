@@ -33,5 +33,8 @@ export function readSandboxSettings(r: EnvReader): SandboxSettings {
     const name = n as SandboxVendorName;
     config[name] = { devices: r.int(`SANDBOX_${name.toUpperCase()}_DEVICES`, DEFAULT_DEVICES[name], 0, 10_000_000) };
   }
+  const cached = r.string('SANDBOX_RESPONSE_CACHE', '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const n of cached) if (!(n in SANDBOX_VENDORS)) r.problem(`SANDBOX_RESPONSE_CACHE names unknown vendor ${n}`);
+  if (cached.length > 0) config.responseCache = { vendors: cached as SandboxVendorName[], maxBytes: r.int('SANDBOX_RESPONSE_CACHE_MB', 1024, 1, 16_384) * 1024 * 1024 };
   return { port, host, config };
 }

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import { Fleet } from './fleet';
+import { ResponseCache } from './response-cache';
 import type { SandboxVendor, SandboxVendorFactory, VendorSeed } from './sandbox-vendor';
 import { SANDBOX_VENDORS, type SandboxVendorName } from './vendors';
 
@@ -11,6 +12,8 @@ export type SandboxConfig = {
   people?: number;
   /** The instant generated times count back from; default midnight UTC today (see `Fleet`). */
   anchorMs?: number;
+  /** Vendors whose GET answers are kept and replayed until the tenant changes (benchmarks; see ResponseCache). */
+  responseCache?: { vendors: SandboxVendorName[]; maxBytes: number };
 } & Partial<Record<SandboxVendorName, Partial<VendorSeed> & { devices?: number }>>;
 
 /** A running sandbox. */
@@ -35,9 +38,12 @@ export function buildSandbox(config: SandboxConfig): { app: Express; vendors: Sa
     const factory: SandboxVendorFactory = SANDBOX_VENDORS[name];
     const v = factory({ fleet, people, devices: 1000, ...opts });
     vendors[name] = v;
-    app.use(`/${name}`, v.traffic.middleware(), v.router());
+    const cache = config.responseCache?.vendors.includes(name) ? new ResponseCache(config.responseCache.maxBytes) : undefined;
+    app.use(`/${name}`, v.traffic.middleware(), ...(cache ? [cache.middleware()] : []), v.router());
     const adminRouter = express.Router();
     adminRouter.use(express.json());
+    // Any change made through the admin API may change what the vendor API answers.
+    if (cache) adminRouter.use((req, _res, next) => (req.method === 'GET' ? next() : (cache.clear(), next())));
     adminRouter.get('/stats', (_req, res) => void res.json(v.traffic.stats));
     adminRouter.post('/reset-stats', (_req, res) => {
       v.traffic.reset();

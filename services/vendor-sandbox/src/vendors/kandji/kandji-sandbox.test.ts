@@ -281,3 +281,34 @@ describe('the Kandji connector against the sandbox', () => {
     expect([sent.detail, status.status]).toEqual([{ pin: '123456' }, 'completed']);
   });
 });
+
+describe('Kandji sandbox with its response cache on (benchmarks)', () => {
+  let sb: Sandbox;
+  let api: AxiosInstance;
+  let admin: AxiosInstance;
+
+  beforeAll(async () => {
+    sb = await startSandbox({ kandji: { devices: 700 }, responseCache: { vendors: ['kandji'], maxBytes: 64 * 1024 * 1024 } });
+    ({ api, admin } = clients(sb));
+  });
+  afterAll(() => sb.close());
+
+  it('answers a repeated request with the same body and paging headers', async () => {
+    const first = await api.get('/devices', { params: { limit: 300, offset: 300 } });
+    const again = await api.get('/devices', { params: { limit: 300, offset: 300 } });
+    expect([again.status, again.data, again.headers['x-total-count'], again.headers.link]).toEqual([200, first.data, '700', first.headers.link]);
+  });
+
+  it('still refuses a wrong token for a request it has cached', async () => {
+    await api.get('/devices', { params: { limit: 300 } });
+    expect((await api.get('/devices', { params: { limit: 300 }, headers: { Authorization: 'Bearer wrong' } })).status).toBe(401);
+  });
+
+  it('answers with the tenant as changed once the admin API changes it', async () => {
+    const before = await api.get<Device[]>('/devices', { params: { limit: 300 } });
+    const gone = before.data[0];
+    await admin.post(`/devices/${gone.serial_number}/remove`);
+    const after = await api.get<Device[]>('/devices', { params: { limit: 300 } });
+    expect([after.headers['x-total-count'], after.data.some((d) => d.device_id === gone.device_id)]).toEqual(['699', false]);
+  });
+});
