@@ -16,7 +16,7 @@ import {
   type SyncProgress,
 } from '@trustsync/db';
 import { SyncJobData, validatePayload } from '@trustsync/queue';
-import { prefetch } from './prefetch';
+import { prefetchGroups } from './prefetch';
 import type { RateGates } from './rate-gates';
 
 /** What the processor needs from its composition root. */
@@ -56,6 +56,35 @@ export interface SyncJobResult {
  * Four pages of 300 records cost a few MB.
  */
 const READ_AHEAD_PAGES = 4;
+
+/**
+ * Pages that have already arrived when the writer gets to them are committed together, up to this
+ * many: one transaction and one statement of each kind for all of them instead of one per page.
+ */
+const MAX_PAGES_PER_WRITE = 4;
+
+/**
+ * Splits arrived pages into runs that can be written as one: a run never holds one external id
+ * twice, so its counts are those of writing its pages one by one (a repeated id, as an offset
+ * paging shift can produce, would be merged inside one write and counted once).
+ */
+export function writableRuns<P extends { records: unknown[] }>(pages: P[]): P[][] {
+  const runs: P[][] = [];
+  let run: P[] = [];
+  let ids = new Set<unknown>();
+  for (const page of pages) {
+    const pageIds = page.records.map((r) => (r as { externalId?: unknown })?.externalId);
+    if (run.length > 0 && pageIds.some((id) => ids.has(id))) {
+      runs.push(run);
+      run = [];
+      ids = new Set();
+    }
+    run.push(page);
+    for (const id of pageIds) ids.add(id);
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
+}
 
 /** A stream that created this many rows refreshes planner statistics before the next one runs. */
 const ANALYZE_AFTER_CREATED = 5000;
@@ -183,25 +212,27 @@ export function createSyncProcessor(deps: SyncProcessorDeps) {
       const trackSeen = syncType === 'full' && stream.complete;
       let pages = 0;
       let waitedFrom = Date.now();
-      for await (const page of prefetch(stream.pages(saved?.cursor ?? null), READ_AHEAD_PAGES)) {
+      let ended = false;
+      for await (const arrived of prefetchGroups(stream.pages(saved?.cursor ?? null), READ_AHEAD_PAGES, MAX_PAGES_PER_WRITE)) {
         const fetchMs = Date.now() - waitedFrom;
-        const writeStart = Date.now();
-        const written = await store.writePage(
-          { integrationId: data.integrationId, syncId: data.syncId, entity: stream.entity, records: page.records, trackSeen },
-          progress,
-          stream.name,
-          page.nextCursor,
-        );
-        progress = written.progress;
-        pages++;
-        log.debug('page committed', { stream: stream.name, records: page.records.length, waitMs: fetchMs, writeMs: Date.now() - writeStart });
-        waitedFrom = Date.now();
-        if (written.changed.length > 0 && deps.onEntitiesChanged) {
-          const entity = stream.entity === 'device_posture' ? 'device' : stream.entity;
-          await deps.onEntitiesChanged({ integrationId: data.integrationId, syncId: data.syncId, entity, platformIds: written.changed }).catch((err) => log.warn('change hook failed', { err }));
+        for (const run of writableRuns(arrived)) {
+          const last = run[run.length - 1];
+          const records = run.length === 1 ? last.records : run.flatMap((p) => p.records);
+          const writeStart = Date.now();
+          const written = await store.writePage({ integrationId: data.integrationId, syncId: data.syncId, entity: stream.entity, records, trackSeen }, progress, stream.name, last.nextCursor);
+          progress = written.progress;
+          pages += run.length;
+          log.debug('pages committed', { stream: stream.name, pages: run.length, records: records.length, waitMs: fetchMs, writeMs: Date.now() - writeStart });
+          if (written.changed.length > 0 && deps.onEntitiesChanged) {
+            const entity = stream.entity === 'device_posture' ? 'device' : stream.entity;
+            await deps.onEntitiesChanged({ integrationId: data.integrationId, syncId: data.syncId, entity, platformIds: written.changed }).catch((err) => log.warn('change hook failed', { err }));
+          }
+          for (const page of run) deps.onPage?.({ integrationId: data.integrationId, stream: stream.name, records: page.records.length });
+          ended = last.nextCursor === null;
+          if (ended) break;
         }
-        deps.onPage?.({ integrationId: data.integrationId, stream: stream.name, records: page.records.length });
-        if (page.nextCursor === null) break;
+        waitedFrom = Date.now();
+        if (ended) break;
       }
       if (pages === 0 || !progress.checkpoint[stream.name]?.done) progress = await store.finishStream(data.syncId, progress, stream.name);
       if ((progress.entityCounts[stream.entity]?.created ?? 0) >= ANALYZE_AFTER_CREATED) await store.refreshStatistics(stream.entity);
