@@ -53,6 +53,10 @@ interface Planned {
   then?: { entity: EffectEntity; step: Step };
 }
 
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
 // Fields the event left empty keep what the platform already knew.
 function mergeKnown(known: Record<string, unknown> | undefined, fresh: object): Record<string, unknown> {
   const out: Record<string, unknown> = { ...(known ?? {}) };
@@ -137,9 +141,9 @@ export class EffectApplier {
       try {
         await this.applyRound(round, out);
       } catch (err) {
-        if (round.length === 1) out.set(round[0].event.id, { error: err instanceof Error ? err : new Error(String(err)) });
+        if (round.length === 1) out.set(round[0].event.id, { error: asError(err) });
         // One event's failure (a deadlock, a refused write) must not fail the others: each runs alone.
-        else for (const item of round) await this.applyRound([item], out).catch((e) => out.set(item.event.id, { error: e instanceof Error ? e : new Error(String(e)) }));
+        else for (const item of round) await this.applyRound([item], out).catch((e) => out.set(item.event.id, { error: asError(e) }));
       }
     }
     return out;
