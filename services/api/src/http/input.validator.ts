@@ -29,6 +29,18 @@ const MAX_DEPTH = 32;
 // Keys that reach an object's prototype when copied or transformed: never data.
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
+/** True when `value` holds objects or arrays nested more than `max` levels deep (walked without recursion). */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  while (stack.length > 0) {
+    const next = stack.pop()!;
+    if (next.value === null || typeof next.value !== 'object') continue;
+    if (next.depth > max) return true;
+    for (const child of Object.values(next.value)) stack.push({ value: child, depth: next.depth + 1 });
+  }
+  return false;
+}
+
 /**
  * Refuses input no DTO can hold before class-transformer walks it: nesting deeper than any field
  * needs (its recursion would overflow the stack) and prototype keys at any depth.

@@ -265,6 +265,14 @@ describe('refusing a delivery', () => {
     expect([res.status, res.body.error.code]).toEqual([400, 'invalid_json']);
   });
 
+  it('answers 400 to a verified body nested too deep to store, and stores nothing', async () => {
+    const id = await integration('seraphic', SERAPHIC_SECRET);
+    const depth = 5000;
+    const res = await postSigned(id, `{"eventId":"deep","eventType":"endpoint.offline","data":{"endpointId":"x","n":${'['.repeat(depth)}${']'.repeat(depth)}}}`);
+    expect([res.status, res.body.error.message]).toEqual([400, 'the delivery body is nested deeper than 64 levels']);
+    expect(await count('integration_events')).toBe(0);
+  });
+
   it('answers 413 to a body over the limit', async () => {
     const id = await integration('seraphic', SERAPHIC_SECRET);
     const res = await postSigned(id, JSON.stringify({ eventId: 'big', eventType: 'x', padding: 'x'.repeat(70_000) }));

@@ -18,6 +18,7 @@ import { enqueueWebhookEvents } from '@trustsync/queue';
 import type { IntegrationType } from '@trustsync/model';
 import type { ApiContext } from '../api-context';
 import { HttpInputError } from '../http/api-error';
+import { nestedDeeperThan } from '../http/input.validator';
 import { withDeadline } from '../http/deadline';
 import type { ErrorBody } from '../http/error.middleware';
 import { EnqueuedMarks } from './enqueued-marks';
@@ -32,6 +33,9 @@ export interface IngressAnswer {
 }
 
 const TARGET_CACHE_MAX = 10_000;
+
+// Vendor payloads nest a handful of levels; far deeper ones would overflow the stack when stored.
+const MAX_BODY_DEPTH = 64;
 
 interface Target {
   integration: IntegrationEntity;
@@ -96,6 +100,7 @@ export class WebhookIngress {
     } catch {
       throw new HttpInputError('invalid_json', 'the delivery body is not valid JSON');
     }
+    if (nestedDeeperThan(body, MAX_BODY_DEPTH)) throw new HttpInputError('bad_request', `the delivery body is nested deeper than ${MAX_BODY_DEPTH} levels`);
     let parsed: ParsedWebhookEvent[] | undefined;
     let parseError: string | undefined;
     try {
