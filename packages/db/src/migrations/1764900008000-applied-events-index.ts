@@ -2,9 +2,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The "was a newer event about this entity already applied?" probe of every webhook apply, as an
- * index of processed events only. Without it the planner, with statistics taken while most events
- * were pending, walks the (integration, status) index through every processed event of the
- * integration for each probe, and an apply slows down as events pile up.
+ * index of processed events only (`processed` is true exactly when the status is `processed`). The
+ * probe tests `processed` rather than the status, so the planner cannot take the (integration,
+ * status) index instead: with statistics taken while most events were pending, that index looks
+ * as selective and walks every processed event of the integration for each probe.
  *
  * Migrations run in one transaction, so this is a plain CREATE INDEX, which holds off inserts
  * into integration_events (webhook ingress) while it builds. On a large table, build it first
@@ -14,7 +15,7 @@ export class AppliedEventsIndex1764900008000 implements MigrationInterface {
   name = 'AppliedEventsIndex1764900008000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE INDEX IF NOT EXISTS "ix_integration_events_applied" ON "integration_events"("integration_id", "source_entity_type", "source_entity_id") WHERE "status" = 'processed'`);
+    await q.query(`CREATE INDEX IF NOT EXISTS "ix_integration_events_applied" ON "integration_events"("integration_id", "source_entity_type", "source_entity_id") WHERE "processed"`);
   }
 
   async down(q: QueryRunner): Promise<void> {

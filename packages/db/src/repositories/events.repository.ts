@@ -506,13 +506,16 @@ export async function findApplyContexts(q: Queryable, targets: ApplyTarget[]): P
   const rows: Array<{ i: number; superseded: boolean; platform_entity_id: string | null; attributes: Record<string, unknown> | null; active: boolean | null }> = await q.query(
     // Every lookup is a LATERAL probe with LIMIT 1: per target, an index probe. As plain EXISTS
     // subqueries over a batch the planner hashes every processed event of the table instead.
+    // "Applied" is tested on the boolean `processed`, not on `status`: with statistics taken while
+    // most events were pending, a status test sent the probe through the (integration, status)
+    // index, a walk over every processed event of the integration (370 ms a batch at 1,000/s).
     `SELECT x.i, (ev.hit IS NOT NULL OR sy.hit IS NOT NULL) AS superseded, m.platform_entity_id, m.attributes, m.active
      FROM unnest($1::int[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::timestamptz[], $7::varchar[])
        AS x(i, integration_id, entity_type, external_id, event_id, at, pull_type)
      LEFT JOIN LATERAL (
        SELECT 1 AS hit FROM integration_events e
        WHERE e.integration_id = x.integration_id AND e.source_entity_type = x.entity_type AND e.source_entity_id = x.external_id
-         AND e.status = 'processed' AND e.id <> x.event_id AND COALESCE(e.event_time, e.received_at) > x.at LIMIT 1) ev ON true
+         AND e.processed AND e.id <> x.event_id AND COALESCE(e.event_time, e.received_at) > x.at LIMIT 1) ev ON true
      LEFT JOIN LATERAL (
        SELECT 1 AS hit FROM integration_syncs s
        WHERE s.integration_id = x.integration_id AND s.status = 'completed' AND s.started_at > x.at
