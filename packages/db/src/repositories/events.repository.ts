@@ -254,11 +254,10 @@ export async function recordDeliveries(ds: DataSource, deliveries: DeliveryEvent
     ],
   );
   const stored = new Set(inserted.map((r) => r.id));
-  // RETURNING has no guaranteed order; keep each delivery's order for its answer.
-  return deliveries.map((d, delivery) => {
-    const accepted = rows.filter((r) => r.delivery === delivery && stored.has(r.id)).map((r) => r.id);
-    return { accepted, duplicates: d.events.length - accepted.length };
-  });
+  // RETURNING has no guaranteed order; keep each delivery's order for its answer (one pass over the rows).
+  const accepted: string[][] = deliveries.map(() => []);
+  for (const r of rows) if (stored.has(r.id)) accepted[r.delivery].push(r.id);
+  return deliveries.map((d, i) => ({ accepted: accepted[i], duplicates: d.events.length - accepted[i].length }));
 }
 
 /** Stores the events of one delivery in one statement; see recordDeliveries. */
